@@ -1,0 +1,108 @@
+#include "store/migrations.hpp"
+
+#include <string>
+
+namespace paperfeed::store {
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "catalogue", R"SQL(
+-- One row per arXiv paper, keyed by the id without version. doc_id is the dense integer id the
+-- search index uses. change_seq grows with every insert or update, so indexes catch up incrementally.
+CREATE TABLE papers (
+  doc_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  latest_version INTEGER NOT NULL,
+  versions TEXT NOT NULL,            -- one "N ISO-DATE" line per version, ascending
+  title TEXT NOT NULL,
+  abstract TEXT NOT NULL,
+  authors TEXT NOT NULL,             -- one name per line, in order
+  primary_category TEXT NOT NULL,
+  categories TEXT NOT NULL,          -- space separated, primary first
+  published TEXT NOT NULL,           -- first version, ISO 8601 UTC
+  updated TEXT NOT NULL,             -- last update, ISO 8601 UTC
+  comments TEXT NOT NULL DEFAULT '',
+  journal_ref TEXT NOT NULL DEFAULT '',
+  doi TEXT NOT NULL DEFAULT '',
+  license TEXT NOT NULL DEFAULT '',
+  submitter TEXT NOT NULL DEFAULT '',
+  github_repo TEXT,
+  github_stars INTEGER,
+  project_page TEXT,
+  metadata_source INTEGER NOT NULL,  -- 1 arXiv, 0 Hugging Face
+  fingerprint INTEGER NOT NULL,      -- hash of the metadata fields, for cheap "unchanged"
+  change_seq INTEGER NOT NULL
+);
+CREATE INDEX papers_change_seq ON papers(change_seq);
+CREATE INDEX papers_published ON papers(published);
+
+-- A paper's place in the daily list.
+CREATE TABLE daily_entries (
+  day TEXT NOT NULL,                 -- YYYY-MM-DD, America/New_York
+  paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+  submitted_by TEXT NOT NULL DEFAULT '',
+  submitted_by_fullname TEXT NOT NULL DEFAULT '',
+  upvotes INTEGER NOT NULL DEFAULT 0,
+  num_comments INTEGER NOT NULL DEFAULT 0,
+  hidden INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, paper_id)
+);
+CREATE INDEX daily_entries_paper ON daily_entries(paper_id);
+
+-- Where each harvest stopped, so that the next run continues from there.
+CREATE TABLE harvest_state (
+  source TEXT PRIMARY KEY,           -- e.g. "oai:cs"
+  last_datestamp TEXT,
+  resumption_token TEXT,
+  updated_at TEXT NOT NULL
+);
+
+-- Monotonic counters (change_seq).
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+INSERT INTO counters(name, value) VALUES ('change_seq', 0);
+)SQL"},
+  };
+  return kMigrations;
+}
+
+core::Result<void> ApplyMigrations(Database& db) {
+  if (auto r = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                       "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+      !r) {
+    return r;
+  }
+  auto current = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!current) return current.error();
+  auto row = current->Step();
+  if (!row) return row.error();
+  const int64_t applied = current->Int(0);
+  current->Reset();
+
+  for (const auto& migration : AllMigrations()) {
+    if (migration.version <= applied) continue;
+    Transaction tx(db);
+    if (!tx.began()) return tx.begin_error();
+    // Another process may have applied it while we waited for the write lock.
+    auto seen = db.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+    if (!seen) return seen.error();
+    seen->Bind(1, migration.version);
+    auto already = seen->Step();
+    if (!already) return already.error();
+    if (already.value()) continue;
+    if (auto r = db.Exec(migration.sql); !r) {
+      return core::MakeError(r.error().code, "migration " + std::to_string(migration.version) + " (" +
+                                                 std::string(migration.name) + ") failed: " + r.error().message);
+    }
+    auto insert = db.Prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+    if (!insert) return insert.error();
+    insert->Bind(1, migration.version).Bind(2, migration.name);
+    if (auto r = insert->Run(); !r) return r;
+    if (auto r = tx.Commit(); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace paperfeed::store
