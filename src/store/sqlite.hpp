@@ -48,6 +48,8 @@ class Statement {
   ~Statement();
 
   Statement& Bind(int index, std::string_view text);
+  Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, double value);

@@ -1,0 +1,151 @@
+// The catalogue verbs: ingest, stats, show.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "api/paper_json.hpp"
+#include "cli/command.hpp"
+#include "core/arxiv_id.hpp"
+#include "core/progress.hpp"
+#include "ingest/ingester.hpp"
+#include "ingest/parsers.hpp"
+
+namespace paperfeed::cli {
+namespace {
+
+nlohmann::json SummaryToJson(const ingest::IngestSummary& s) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : s.errors) errors.push_back({{"source", e.source}, {"location", e.location}, {"reason", e.reason}});
+  return {{"read", s.read},         {"inserted", s.inserted}, {"updated", s.updated},
+          {"unchanged", s.unchanged}, {"rejected", s.rejected}, {"errors", std::move(errors)},
+          {"errors_not_listed", s.errors_not_listed}, {"seconds", s.seconds}};
+}
+
+void PrintSummary(const ingest::IngestSummary& s) {
+  for (const auto& e : s.errors) {
+    std::cerr << "rejected: " << e.source << (e.location.empty() ? "" : ":" + e.location) << ": " << e.reason << "\n";
+  }
+  if (s.errors_not_listed > 0) std::cerr << "... and " << s.errors_not_listed << " more rejected records\n";
+  double rate = s.seconds > 0 ? static_cast<double>(s.read) / s.seconds : 0;
+  std::cout << "read " << s.read << ", inserted " << s.inserted << ", updated " << s.updated << ", unchanged "
+            << s.unchanged << ", rejected " << s.rejected << " in " << s.seconds << " s ("
+            << core::HumanCount(rate, " records") << "/s)\n";
+  if (s.read > 0 && s.read == s.unchanged) std::cout << "unchanged: the catalogue already holds all of it\n";
+}
+
+void RegisterIngest(CommandRegistry& r) {
+  struct Options {
+    std::vector<std::string> paths;
+    std::string format = "auto";
+    bool json = false;
+    bool allow_rejects = false;
+    size_t batch = 4000;
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = r.app.add_subcommand("ingest", "Load papers from files or directories into the catalogue");
+  cmd->footer(
+      "Formats: arxiv-json (the bulk metadata dump, plain or .gz), atom (arXiv API responses), oai (OAI-PMH\n"
+      "ListRecords, arXiv or arXivRaw), hf-daily (Hugging Face /api/daily_papers responses). 'auto' reads the\n"
+      "content to decide. Rerunning the same input is safe: what is already stored is reported as unchanged.\n\n"
+      "Examples:\n  paperfeed ingest arxiv-metadata-oai-snapshot.json.gz\n"
+      "  paperfeed ingest --format hf-daily data/hf-daily-papers/\n"
+      "  paperfeed ingest --json papers.jsonl | jq .rejected");
+  cmd->add_option("paths", options->paths, "Files or directories to ingest")->required();
+  cmd->add_option("--format", options->format, "auto|arxiv-json|atom|oai|hf-daily")
+      ->check(CLI::IsMember({"auto", "arxiv-json", "atom", "oai", "hf-daily"}));
+  cmd->add_flag("--json", options->json, "Print one JSON object with the counts and errors");
+  cmd->add_flag("--allow-rejects", options->allow_rejects, "Exit 0 even when some records were rejected");
+  cmd->add_option("--batch", options->batch, "Records per transaction")->check(CLI::Range(1, 1000000));
+  cmd->callback([options, &r] {
+    r.run = [options, &globals = r.globals] {
+      auto catalogue = OpenCatalogue(globals);
+      if (!catalogue) return ReportError(catalogue.error());
+      ingest::IngestOptions ingest_options;
+      ingest_options.format = *ingest::ParseFormatName(options->format);
+      ingest_options.batch_size = options->batch;
+      ingest_options.progress = !options->json && isatty(STDERR_FILENO);
+      ingest::Ingester ingester(*catalogue.value(), ingest_options);
+      auto result = ingester.IngestPaths(options->paths);
+      const auto& summary = ingester.summary();
+      if (options->json) PrintJson(SummaryToJson(summary));
+      else PrintSummary(summary);
+      if (!result) return ReportError(result.error());
+      if (summary.rejected > 0 && !options->allow_rejects) {
+        if (!options->json)
+          std::cerr << "paperfeed: " << summary.rejected
+                    << " records were rejected (listed above); everything else was stored. "
+                       "Fix the input or pass --allow-rejects.\n";
+        return kExitRejected;
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void RegisterStats(CommandRegistry& r) {
+  auto json = std::make_shared<bool>(false);
+  auto* cmd = r.app.add_subcommand("stats", "Count papers, daily-list entries and upvotes in the catalogue");
+  cmd->add_flag("--json", *json, "Print JSON");
+  cmd->callback([json, &r] {
+    r.run = [json, &globals = r.globals] {
+      auto catalogue = OpenCatalogue(globals);
+      if (!catalogue) return ReportError(catalogue.error());
+      auto stats = catalogue.value()->Stats();
+      if (!stats) return ReportError(stats.error());
+      if (*json) {
+        PrintJson(api::StatsToJson(stats.value()));
+      } else {
+        std::cout << "papers:        " << stats->papers << "\n"
+                  << "daily entries: " << stats->daily_entries << " over " << stats->days << " days\n"
+                  << "upvotes:       " << stats->upvotes << "\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
+void RegisterShow(CommandRegistry& r) {
+  struct Options {
+    std::string id;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = r.app.add_subcommand("show", "Show one paper by arXiv id");
+  cmd->add_option("id", options->id, "arXiv id, e.g. 2501.01234 or hep-th/9901001 (a version suffix is ignored)")
+      ->required();
+  cmd->add_flag("--json", options->json, "Print the paper as Hugging Face's GET /api/papers/{id} does");
+  cmd->callback([options, &r] {
+    r.run = [options, &globals = r.globals] {
+      auto id = core::ParseArxivId(options->id);
+      if (!id) return ReportError(id.error());
+      auto catalogue = OpenCatalogue(globals);
+      if (!catalogue) return ReportError(catalogue.error());
+      auto paper = catalogue.value()->FindPaper(id->base);
+      if (!paper) return ReportError(paper.error());
+      if (!paper.value()) {
+        return ReportError(core::MakeError(core::ErrorCode::kNotFound,
+                                           "paper " + id->base + " is not in the catalogue (ingest it, or run "
+                                           "'paperfeed fetch-arxiv " + id->base + "')"));
+      }
+      auto daily = catalogue.value()->DailyEntriesForPaper(id->base);
+      if (!daily) return ReportError(daily.error());
+      auto json = api::PaperToJson(paper.value()->paper, daily.value());
+      if (options->json) {
+        PrintJson(json);
+      } else {
+        std::cout << json.dump(2) << "\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace
+
+void RegisterCatalogueCommands(CommandRegistry& registry) {
+  RegisterIngest(registry);
+  RegisterStats(registry);
+  RegisterShow(registry);
+}
+
+}  // namespace paperfeed::cli

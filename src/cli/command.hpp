@@ -1,0 +1,41 @@
+// cli/command: what every CLI verb shares — the global options, the exit codes, JSON printing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/catalogue.hpp"
+
+namespace paperfeed::cli {
+
+// Exit codes: 0 success, 1 failure, 2 bad usage (CLI11), 3 done but some records were rejected.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitRejected = 3;
+
+// Options every verb sees (paperfeed [--db PATH] VERB ...).
+struct GlobalOptions {
+  std::string db_path;  // --db, else $PAPERFEED_DB, else paperfeed.db
+};
+
+// Opens the catalogue named by --db, printing a message that says what to do on failure.
+core::Result<std::unique_ptr<store::Catalogue>> OpenCatalogue(const GlobalOptions& options);
+
+// Prints an error as "paperfeed: <message>" on stderr and returns the exit code for its kind.
+int ReportError(const core::Error& error);
+
+void PrintJson(const nlohmann::json& value);
+
+// Each verb registers itself on the app and sets `run` to its action; main runs the chosen one.
+struct CommandRegistry {
+  CLI::App& app;
+  GlobalOptions& globals;
+  std::function<int()>& run;
+};
+
+void RegisterCatalogueCommands(CommandRegistry& registry);  // ingest, stats, show
+
+}  // namespace paperfeed::cli
