@@ -74,15 +74,7 @@ core::Result<void> ApplyMigrations(Database& db) {
       !r) {
     return r;
   }
-  auto current = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  if (!current) return current.error();
-  auto row = current->Step();
-  if (!row) return row.error();
-  const int64_t applied = current->Int(0);
-  current->Reset();
-
   for (const auto& migration : AllMigrations()) {
-    if (migration.version <= applied) continue;
     Transaction tx(db);
     if (!tx.began()) return tx.begin_error();
     // Another process may have applied it while we waited for the write lock.

@@ -1,0 +1,65 @@
+// search/search_service: the one entry point the site, the API, the CLI and the digests use to search.
+// Keyword (BM25), semantic (embeddings + vector index) and hybrid (fusion of both) over the catalogue.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/catalogue.hpp"
+
+namespace paperfeed::search {
+
+enum class SearchMode { kKeyword, kSemantic, kHybrid };
+enum class SortOrder { kRelevance, kDate, kUpvotes };
+
+struct SearchOptions {
+  SearchMode mode = SearchMode::kHybrid;
+  SortOrder sort = SortOrder::kRelevance;
+  int limit = 10;
+  int offset = 0;
+  std::optional<std::string> category;   // "cs.LG" or a prefix "cs"
+  std::optional<std::string> date_from;  // YYYY-MM-DD inclusive, on the first-version date
+  std::optional<std::string> date_to;    // YYYY-MM-DD inclusive
+  bool with_snippets = false;
+};
+
+struct SearchHit {
+  std::string paper_id;
+  int64_t doc_id = 0;
+  double score = 0;
+  std::string title;
+  std::string snippet;  // with the matched terms wrapped in <mark>…</mark>, other text HTML-escaped
+};
+
+struct SearchResults {
+  std::vector<SearchHit> hits;
+  int64_t total_estimate = 0;  // matching papers, when known
+  std::string parsed_query;    // how the query was understood, for display
+};
+
+// Owns the keyword index, the embedder and the vector index that belong to one catalogue.
+// Thread-safe for concurrent searches; writes (CatchUp, Rebuild) take an exclusive lock.
+class SearchService {
+ public:
+  virtual ~SearchService() = default;
+
+  // A query never fails for its syntax: stray quotes or brackets degrade to plain terms.
+  virtual core::Result<SearchResults> Search(const std::string& query, const SearchOptions& options) = 0;
+  // Papers most like `paper_id`, best first, excluding the paper itself.
+  virtual core::Result<std::vector<SearchHit>> Similar(const std::string& paper_id, int limit) = 0;
+  // Brings the indexes up to date with catalogue changes since the last call (new, updated papers).
+  virtual core::Result<int64_t> CatchUp() = 0;
+  // Rebuilds every index from the catalogue, with a progress bar when `progress` is true.
+  virtual core::Result<void> Rebuild(bool progress) = 0;
+};
+
+// Opens (or creates next to the database) the indexes of `catalogue`, repairing them when a
+// previous update was interrupted. `index_dir` defaults to "<db path>.index".
+core::Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue,
+                                                                const std::string& index_dir = "");
+
+}  // namespace paperfeed::search
