@@ -64,59 +64,94 @@ CREATE TABLE counters (
 );
 INSERT INTO counters(name, value) VALUES ('change_seq', 0);
 )SQL"},
-      {4, "subscriptions", R"SQL(
--- Digest subscriptions and the mail outbox (issue 5). Times are Unix seconds, UTC.
--- A subscriber exists from the first request; nothing but the confirmation mail goes to it until
--- confirmed = 1 (double opt-in). Unsubscribing deletes the row and its outbox: the address is not kept.
-CREATE TABLE subscribers (
+      {3, "accounts", R"SQL(
+-- Accounts (issue 4). Times are Unix seconds, UTC. Secrets are never stored in clear: passwords as
+-- Argon2id strings, session and API tokens as BLAKE2b hashes (web/auth).
+CREATE TABLE users (
   id INTEGER PRIMARY KEY,
-  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
-  confirmed INTEGER NOT NULL DEFAULT 0,
-  period TEXT NOT NULL DEFAULT 'daily' CHECK (period IN ('daily', 'weekly')),
-  top_n INTEGER NOT NULL DEFAULT 10,  -- trending papers per digest; 0 = none
-  topics TEXT NOT NULL DEFAULT '',     -- saved searches, one a line
-  categories TEXT NOT NULL DEFAULT '', -- one a line
-  authors TEXT NOT NULL DEFAULT '',    -- one a line
-  created_at INTEGER NOT NULL,
-  confirmed_at INTEGER,
-  paused INTEGER NOT NULL DEFAULT 0,
-  hard_failures INTEGER NOT NULL DEFAULT 0,  -- consecutive SMTP 5xx; pauses the subscription
-  user_id INTEGER                      -- the account that subscribed, when any (no FK: accounts may be absent)
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  display_name TEXT NOT NULL DEFAULT '',
+  email TEXT,
+  password_hash TEXT NOT NULL,
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
 );
-CREATE INDEX subscribers_active ON subscribers(period, confirmed, paused);
 
--- Every message, rendered and recorded before it is sent. UNIQUE(subscriber_id, period_key) is the
--- exactly-once guarantee for digests: a rerun finds the row instead of rendering a second one.
--- state: pending -> sending -> sent | failed (| pending again after a 4xx); skipped = empty digest.
-CREATE TABLE outbox (
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE INDEX sessions_expires ON sessions(expires_at);
+
+CREATE TABLE api_tokens (
   id INTEGER PRIMARY KEY,
-  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
-  period_key TEXT NOT NULL,            -- "daily:2026-08-21", "weekly:2026-W34", "confirm:<unix time>"
-  recipient TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  message TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  last_error TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  sent_at INTEGER,
-  UNIQUE (subscriber_id, period_key)
+  last_used_at INTEGER
 );
-CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
--- Subscribe requests per client and per address, for the sliding-window rate limit.
-CREATE TABLE subscribe_attempts (
-  key TEXT NOT NULL,
+-- Local upvotes add to Hugging Face's (daily_entries.upvotes). upvote_counts is kept in the same
+-- transaction as upvotes so that lists sort by it without counting rows; upvote_events keeps every
+-- change for the "upvotes over time" chart.
+CREATE TABLE upvotes (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, paper_id)
+) WITHOUT ROWID;
+CREATE INDEX upvotes_paper ON upvotes(paper_id);
+CREATE TABLE upvote_counts (
+  paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+  count INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE upvote_events (
+  id INTEGER PRIMARY KEY,
+  paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL,
+  delta INTEGER NOT NULL,            -- +1 upvote, -1 withdrawn
   at INTEGER NOT NULL
 );
-CREATE INDEX subscribe_attempts_key ON subscribe_attempts(key, at);
+CREATE INDEX upvote_events_paper ON upvote_events(paper_id, at);
 
--- Keys for signed links (HMAC-SHA256), created on first use so every process signs alike.
-CREATE TABLE mail_secrets (
-  name TEXT PRIMARY KEY,
-  value BLOB NOT NULL
+CREATE TABLE comments (
+  id INTEGER PRIMARY KEY,
+  paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  removed_by INTEGER REFERENCES users(id),
+  removed_at INTEGER
 );
+CREATE INDEX comments_paper ON comments(paper_id, created_at);
+
+-- A locally submitted paper enters the daily list (daily_entries) of the America/New_York day it
+-- was submitted; this row says who submitted it.
+CREATE TABLE submissions (
+  paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX submissions_user ON submissions(user_id);
+
+-- Login attempts for rate limiting per IP and per account name (also unknown names).
+CREATE TABLE login_attempts (
+  id INTEGER PRIMARY KEY,
+  ip TEXT NOT NULL,
+  account TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  succeeded INTEGER NOT NULL
+);
+CREATE INDEX login_attempts_ip ON login_attempts(ip, at);
+CREATE INDEX login_attempts_account ON login_attempts(account, at);
 )SQL"},
   };
   return kMigrations;
