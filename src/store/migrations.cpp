@@ -153,6 +153,60 @@ CREATE TABLE login_attempts (
 CREATE INDEX login_attempts_ip ON login_attempts(ip, at);
 CREATE INDEX login_attempts_account ON login_attempts(account, at);
 )SQL"},
+      {4, "subscriptions", R"SQL(
+-- Digest subscriptions and the mail outbox (issue 5). Times are Unix seconds, UTC.
+-- A subscriber exists from the first request; nothing but the confirmation mail goes to it until
+-- confirmed = 1 (double opt-in). Unsubscribing deletes the row and its outbox: the address is not kept.
+CREATE TABLE subscribers (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  period TEXT NOT NULL DEFAULT 'daily' CHECK (period IN ('daily', 'weekly')),
+  top_n INTEGER NOT NULL DEFAULT 10,  -- trending papers per digest; 0 = none
+  topics TEXT NOT NULL DEFAULT '',     -- saved searches, one a line
+  categories TEXT NOT NULL DEFAULT '', -- one a line
+  authors TEXT NOT NULL DEFAULT '',    -- one a line
+  created_at INTEGER NOT NULL,
+  confirmed_at INTEGER,
+  paused INTEGER NOT NULL DEFAULT 0,
+  hard_failures INTEGER NOT NULL DEFAULT 0,  -- consecutive SMTP 5xx; pauses the subscription
+  user_id INTEGER                      -- the account that subscribed, when any (no FK: accounts may be absent)
+);
+CREATE INDEX subscribers_active ON subscribers(period, confirmed, paused);
+
+-- Every message, rendered and recorded before it is sent. UNIQUE(subscriber_id, period_key) is the
+-- exactly-once guarantee for digests: a rerun finds the row instead of rendering a second one.
+-- state: pending -> sending -> sent | failed (| pending again after a 4xx); skipped = empty digest.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+  period_key TEXT NOT NULL,            -- "daily:2026-08-21", "weekly:2026-W34", "confirm:<unix time>"
+  recipient TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  message TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  UNIQUE (subscriber_id, period_key)
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+-- Subscribe requests per client and per address, for the sliding-window rate limit.
+CREATE TABLE subscribe_attempts (
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX subscribe_attempts_key ON subscribe_attempts(key, at);
+
+-- Keys for signed links (HMAC-SHA256), created on first use so every process signs alike.
+CREATE TABLE mail_secrets (
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+)SQL"},
   };
   return kMigrations;
 }
