@@ -10,8 +10,11 @@ InputFormat DetectFormat(std::string_view head) {
   if (i >= head.size()) return InputFormat::kAuto;
   const std::string_view rest = head.substr(i);
   if (rest.front() == '<') {
-    if (rest.find("<OAI-PMH") != std::string_view::npos) return InputFormat::kOai;
-    if (rest.find("<feed") != std::string_view::npos) return InputFormat::kAtom;
+    if (rest.find("<OAI-PMH") != std::string_view::npos || rest.find(":OAI-PMH") != std::string_view::npos)
+      return InputFormat::kOai;
+    // The root may carry a namespace prefix (<atom:feed>, <oai:OAI-PMH>).
+    if (rest.find("<feed") != std::string_view::npos || rest.find(":feed") != std::string_view::npos)
+      return InputFormat::kAtom;
     return InputFormat::kAuto;
   }
   if (rest.front() == '[') return InputFormat::kHfDaily;
