@@ -37,5 +37,6 @@ struct CommandRegistry {
 };
 
 void RegisterCatalogueCommands(CommandRegistry& registry);  // ingest, stats, show
+void RegisterWebCommands(CommandRegistry& registry);        // serve
 
 }  // namespace paperfeed::cli

@@ -1,0 +1,73 @@
+#include "web/cards.hpp"
+
+#include <cstdio>
+
+#include "core/text.hpp"
+
+namespace paperfeed::web {
+
+std::string HumanDate(std::string_view iso) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (iso.size() < 10) return std::string(iso);
+  int month = (iso[5] - '0') * 10 + (iso[6] - '0');
+  int day = (iso[8] - '0') * 10 + (iso[9] - '0');
+  if (month < 1 || month > 12) return std::string(iso.substr(0, 10));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s %d, %.4s", kMonths[month - 1], day, iso.data());
+  return buf;
+}
+
+Html RenderAuthorCount(const std::vector<std::string>& authors) {
+  std::string names;
+  for (size_t i = 0; i < authors.size(); ++i) {
+    if (i) names += ", ";
+    names += authors[i];
+  }
+  return Render("<span class=\"authors\" title=\"{}\">{} {}</span>", names, static_cast<int64_t>(authors.size()),
+                authors.size() == 1 ? "author" : "authors");
+}
+
+Html RenderPaperLinks(const core::Paper& paper) {
+  Html out = Render(
+      "<a href=\"https://arxiv.org/abs/{}\" rel=\"noopener\">arXiv</a>"
+      "<a href=\"https://arxiv.org/pdf/{}\" rel=\"noopener\">PDF</a>",
+      paper.id, paper.id);
+  if (paper.github_repo && !paper.github_repo->empty()) {
+    Html stars;
+    if (paper.github_stars) stars = Render(" <span class=\"stars\">{}</span>", *paper.github_stars);
+    out += Render("<a href=\"{}\" rel=\"noopener nofollow\" class=\"code\">Code</a>{}", SafeUrl(*paper.github_repo),
+                  stars);
+  }
+  if (paper.project_page && !paper.project_page->empty())
+    out += Render("<a href=\"{}\" rel=\"noopener nofollow\">Project page</a>", SafeUrl(*paper.project_page));
+  return out;
+}
+
+Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
+  const core::Paper& p = *card.paper;
+  Html votes;
+  if (card.upvotes) {
+    if (ctx.extensions().upvote_button) votes = ctx.extensions().upvote_button(req, ctx, p.id, *card.upvotes);
+    else votes = Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", *card.upvotes, *card.upvotes);
+  }
+  std::string date = !card.day.empty() ? card.day : p.published.substr(0, std::min<size_t>(10, p.published.size()));
+  Html submitted;
+  if (!card.submitted_by.empty()) {
+    const std::string& who = card.submitted_by_fullname.empty() ? card.submitted_by : card.submitted_by_fullname;
+    submitted = Render(" · submitted by <span class=\"submitter\" title=\"{}\">{}</span>", card.submitted_by, who);
+  }
+  Html category;
+  if (!p.primary_category.empty()) category = Render(" · {}", p.primary_category);
+  Html abstract = card.snippet.empty() ? Render("<details class=\"abstract\"><summary>Abstract</summary><p>{}</p></details>",
+                                                RenderTex(core::NormaliseWhitespace(p.abstract)))
+                                       : Render("<p class=\"snippet\">{}</p>", card.snippet);
+  return Render(
+      "<article class=\"card\" id=\"p-{}\" data-paper-id=\"{}\">\n<div class=\"votes\">{}</div>\n<div class=\"body\">"
+      "<h2><a href=\"/papers/{}\">{}</a></h2>\n<p class=\"meta\">{} · <time datetime=\"{}\">{}</time>{}{}</p>\n{}\n"
+      "<p class=\"links\">{}</p></div>\n</article>\n",
+      p.id, p.id, votes, p.id, RenderTex(core::NormaliseWhitespace(p.title)), RenderAuthorCount(p.authors), date,
+      HumanDate(date), category, submitted, abstract, RenderPaperLinks(p));
+}
+
+}  // namespace paperfeed::web

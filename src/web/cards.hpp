@@ -1,0 +1,34 @@
+// web/cards: a paper as a card in a list (daily list, trending, search results), as on the
+// reference page: title, collapsed abstract, number of authors (names on hover), date, upvotes,
+// code link and stars, submitter.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/paper.hpp"
+#include "web/context.hpp"
+#include "web/html.hpp"
+
+namespace paperfeed::web {
+
+struct CardData {
+  const core::Paper* paper = nullptr;
+  std::optional<int64_t> upvotes;  // shown when known (daily list); search hits may not have one
+  std::string day;                 // the day it entered the daily list, else ""
+  std::string submitted_by;
+  std::string submitted_by_fullname;
+  Html snippet;                    // search: highlighted text instead of the abstract's start
+};
+
+Html RenderCard(const Request& req, Context& ctx, const CardData& card);
+
+// "12 authors" with the names in a title attribute (hover).
+Html RenderAuthorCount(const std::vector<std::string>& authors);
+// The arXiv abstract and PDF links (never re-hosted) and the code link with stars.
+Html RenderPaperLinks(const core::Paper& paper);
+// "Aug 21, 2026" for "2026-08-21" (or an ISO timestamp).
+std::string HumanDate(std::string_view iso);
+
+}  // namespace paperfeed::web

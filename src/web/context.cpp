@@ -1,0 +1,53 @@
+#include "web/context.hpp"
+
+#include "store/sqlite.hpp"
+
+namespace paperfeed::web {
+
+core::Result<std::unique_ptr<StoreConnection>> ConnectionPool::Acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+  }
+  auto catalogue = store::OpenSqliteCatalogue(db_path_);
+  if (!catalogue) return catalogue.error();
+  auto connection = std::make_unique<StoreConnection>();
+  connection->catalogue = std::move(catalogue.value());
+  store::LocalUpvoteCounts local;
+  if (extensions_.local_upvote_counts) {
+    store::Database* db = &connection->catalogue->database();
+    local = [db, hook = extensions_.local_upvote_counts](const std::vector<std::string>& ids) { return hook(*db, ids); };
+  }
+  connection->daily_list = std::make_unique<store::DailyList>(connection->catalogue->database(), std::move(local));
+  return connection;
+}
+
+void ConnectionPool::Release(std::unique_ptr<StoreConnection> connection) {
+  if (!connection) return;
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(connection));
+}
+
+const Viewer& Context::viewer() {
+  if (!viewer_) viewer_ = extensions_.resolve_viewer ? extensions_.resolve_viewer(request_, *this) : Viewer{};
+  return *viewer_;
+}
+
+std::string Context::BaseUrl() const {
+  std::string host = request_.Header("Host");
+  // Only host[:port] characters: a forged Host header must not put markup or a path into feeds.
+  bool clean = !host.empty() && host.size() < 256;
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+              c == ':' || c == '[' || c == ']';
+    if (!ok) clean = false;
+  }
+  if (!clean) host = "localhost";
+  return (site_.secure_cookies ? "https://" : "http://") + host;
+}
+
+}  // namespace paperfeed::web

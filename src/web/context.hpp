@@ -1,0 +1,86 @@
+// web/context: what a handler may use while it serves one request — a database connection of its
+// own (SQLite connections are never shared between threads), the search service, the viewer, the time.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/catalogue.hpp"
+#include "store/daily_list.hpp"
+#include "store/sqlite.hpp"
+#include "web/router.hpp"
+
+namespace paperfeed::search {
+class SearchService;
+}
+
+namespace paperfeed::web {
+
+// One SQLite connection with the objects built on it. A request holds one for its whole life.
+struct StoreConnection {
+  std::unique_ptr<store::Catalogue> catalogue;
+  std::unique_ptr<store::DailyList> daily_list;
+  int64_t data_version = -1;  // PRAGMA data_version last seen, to notice other connections' writes
+  std::optional<store::Statement> data_version_query;
+};
+
+// Connections handed to requests: made on demand, kept for reuse, at most one per worker thread in
+// practice (a request returns its connection when it ends).
+class ConnectionPool {
+ public:
+  ConnectionPool(std::string db_path, const Extensions& extensions) : db_path_(std::move(db_path)), extensions_(extensions) {}
+  core::Result<std::unique_ptr<StoreConnection>> Acquire();
+  void Release(std::unique_ptr<StoreConnection> connection);
+  const std::string& db_path() const { return db_path_; }
+
+ private:
+  std::string db_path_;
+  const Extensions& extensions_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<StoreConnection>> idle_;
+};
+
+// Server-wide settings handlers may read.
+struct SiteConfig {
+  std::string site_name = "paperfeed";
+  std::string static_version;  // appended to asset URLs (?v=) so they can be cached for a year
+  bool secure_cookies = false; // set cookies with Secure (the site is served over TLS by a proxy)
+};
+
+class Context {
+ public:
+  Context(const Request& request, StoreConnection& connection, const Extensions& extensions,
+          search::SearchService* search, const SiteConfig& site, int64_t now)
+      : request_(request), connection_(connection), extensions_(extensions), search_(search), site_(site), now_(now) {}
+
+  store::Database& database() { return connection_.catalogue->database(); }
+  store::Catalogue& catalogue() { return *connection_.catalogue; }
+  store::DailyList& daily_list() { return *connection_.daily_list; }
+  // nullptr when the search indexes are not available (not built yet, or failed to open).
+  search::SearchService* search() { return search_; }
+  const Extensions& extensions() const { return extensions_; }
+  const SiteConfig& site() const { return site_; }
+  // The request's time, Unix seconds.
+  int64_t now() const { return now_; }
+  // The viewer, resolved on first use through Extensions::resolve_viewer.
+  const Viewer& viewer();
+  // "http://host:port" as the client addressed us (the Host header), for absolute links in feeds.
+  std::string BaseUrl() const;
+
+ private:
+  const Request& request_;
+  StoreConnection& connection_;
+  const Extensions& extensions_;
+  search::SearchService* search_;
+  const SiteConfig& site_;
+  int64_t now_;
+  std::optional<Viewer> viewer_;
+};
+
+}  // namespace paperfeed::web

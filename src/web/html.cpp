@@ -1,0 +1,322 @@
+#include "web/html.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <string_view>
+#include <unordered_map>
+
+namespace paperfeed::web {
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  AppendEscaped(out, text);
+  return out;
+}
+
+namespace detail {
+
+Piece ToPiece(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", value);
+  Piece p;
+  p.owned = buf;
+  p.raw = true;
+  return p;
+}
+
+Html RenderPieces(std::string_view tmpl, std::vector<Piece>& pieces) {
+  std::string out;
+  size_t extra = 0;
+  for (const auto& p : pieces) extra += p.owned.empty() ? p.view.size() : p.owned.size();
+  out.reserve(tmpl.size() + extra + extra / 8);
+  size_t next = 0;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{' && i + 1 < tmpl.size() && tmpl[i + 1] == '}' && next < pieces.size()) {
+      const Piece& p = pieces[next++];
+      std::string_view text = p.owned.empty() ? p.view : std::string_view(p.owned);
+      if (p.raw) out += text;
+      else AppendEscaped(out, text);
+      ++i;
+    } else {
+      out.push_back(tmpl[i]);
+    }
+  }
+  return Html::Trusted(std::move(out));
+}
+
+}  // namespace detail
+
+Html Join(const std::vector<Html>& parts, const Html& separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator.str();
+    out += parts[i].str();
+  }
+  return Html::Trusted(std::move(out));
+}
+
+std::string SafeUrl(std::string_view url) {
+  auto starts = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      char c = url[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != prefix[i]) return false;
+    }
+    return true;
+  };
+  for (char c : url) {
+    // Control characters and spaces let a scheme hide ("java\tscript:"); refuse them outright.
+    if (static_cast<unsigned char>(c) <= 0x20) return "#";
+  }
+  if (starts("https://") || starts("http://")) return std::string(url);
+  if (!url.empty() && url[0] == '/' && (url.size() == 1 || (url[1] != '/' && url[1] != '\\'))) return std::string(url);
+  return "#";
+}
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// ---- TeX ------------------------------------------------------------------------------------------
+
+namespace {
+
+const std::unordered_map<std::string_view, std::string_view>& TexSymbols() {
+  static const std::unordered_map<std::string_view, std::string_view> kSymbols = {
+      {"alpha", "α"},     {"beta", "β"},      {"gamma", "γ"},     {"delta", "δ"},      {"epsilon", "ε"},
+      {"varepsilon", "ε"}, {"zeta", "ζ"},     {"eta", "η"},       {"theta", "θ"},      {"vartheta", "ϑ"},
+      {"iota", "ι"},      {"kappa", "κ"},     {"lambda", "λ"},    {"mu", "μ"},         {"nu", "ν"},
+      {"xi", "ξ"},        {"pi", "π"},        {"rho", "ρ"},       {"sigma", "σ"},      {"tau", "τ"},
+      {"upsilon", "υ"},   {"phi", "φ"},       {"varphi", "φ"},    {"chi", "χ"},        {"psi", "ψ"},
+      {"omega", "ω"},     {"Gamma", "Γ"},     {"Delta", "Δ"},     {"Theta", "Θ"},      {"Lambda", "Λ"},
+      {"Xi", "Ξ"},        {"Pi", "Π"},        {"Sigma", "Σ"},     {"Phi", "Φ"},        {"Psi", "Ψ"},
+      {"Omega", "Ω"},     {"leq", "≤"},       {"le", "≤"},        {"geq", "≥"},        {"ge", "≥"},
+      {"neq", "≠"},       {"ne", "≠"},        {"approx", "≈"},    {"sim", "∼"},        {"simeq", "≃"},
+      {"equiv", "≡"},     {"propto", "∝"},    {"times", "×"},     {"cdot", "·"},       {"cdots", "⋯"},
+      {"ldots", "…"},     {"dots", "…"},      {"pm", "±"},        {"mp", "∓"},         {"infty", "∞"},
+      {"partial", "∂"},   {"nabla", "∇"},     {"sum", "∑"},       {"prod", "∏"},       {"int", "∫"},
+      {"sqrt", "√"},      {"in", "∈"},        {"notin", "∉"},     {"subset", "⊂"},     {"subseteq", "⊆"},
+      {"supset", "⊃"},    {"cup", "∪"},       {"cap", "∩"},       {"emptyset", "∅"},   {"forall", "∀"},
+      {"exists", "∃"},    {"neg", "¬"},       {"wedge", "∧"},     {"vee", "∨"},        {"to", "→"},
+      {"rightarrow", "→"}, {"leftarrow", "←"}, {"Rightarrow", "⇒"}, {"Leftarrow", "⇐"}, {"mapsto", "↦"},
+      {"leftrightarrow", "↔"}, {"ll", "≪"},   {"gg", "≫"},        {"circ", "∘"},       {"star", "⋆"},
+      {"ell", "ℓ"},       {"hbar", "ℏ"},      {"log", "log"},     {"exp", "exp"},      {"min", "min"},
+      {"max", "max"},     {"sin", "sin"},     {"cos", "cos"},     {"lim", "lim"},      {"arg", "arg"},
+      {"det", "det"},     {"langle", "⟨"},    {"rangle", "⟩"},    {"lVert", "‖"},      {"rVert", "‖"},
+      {"|", "‖"},         {"%", "%"},         {"&", "&"},         {"#", "#"},          {"_", "_"},
+      {"{", "{"},         {"}", "}"},         {"$", "$"},         {",", "\u2009"},     {";", " "},
+      {":", " "},         {"!", ""},          {"quad", " "},      {"qquad", "  "},     {"left", ""},
+      {"right", ""},      {"big", ""},        {"Big", ""},        {"bigl", ""},        {"bigr", ""},
+      {"displaystyle", ""}, {"textstyle", ""}, {"limits", ""},    {"nolimits", ""},    {"prime", "′"},
+      {"top", "⊤"},       {"perp", "⊥"},      {"mid", "∣"},       {"ast", "∗"},        {"lceil", "⌈"},
+      {"rceil", "⌉"},     {"lfloor", "⌊"},    {"rfloor", "⌋"},    {"colon", ":"},      {"sharp", "♯"},
+  };
+  return kSymbols;
+}
+
+// Commands whose argument is shown as is (fonts, text, decorations).
+bool IsFontCommand(std::string_view name) {
+  static constexpr std::string_view kFonts[] = {
+      "mathcal", "mathbb",  "mathbf", "mathrm", "mathit", "mathsf", "mathtt", "mathfrak", "boldsymbol",
+      "bm",      "textbf",  "textit", "textrm", "texttt", "text",   "emph",   "textsc",   "operatorname",
+      "hat",     "tilde",   "bar",    "vec",    "overline", "underline", "widehat", "widetilde", "dot",
+      "ddot",    "mbox",    "textsf", "mathscr", "pmb",   "textnormal", "check", "breve"};
+  for (auto f : kFonts)
+    if (f == name) return true;
+  return false;
+}
+
+class TexRenderer {
+ public:
+  TexRenderer(std::string_view text, bool html) : text_(text), html_(html) {}
+
+  std::string Run() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '$') {
+        bool display = pos_ + 1 < text_.size() && text_[pos_ + 1] == '$';
+        size_t open = display ? 2 : 1;
+        size_t close = text_.find(display ? "$$" : "$", pos_ + open);
+        if (close == std::string_view::npos) {  // an unpaired dollar is just a dollar
+          Emit(text_.substr(pos_, 1));
+          ++pos_;
+          continue;
+        }
+        std::string_view math = text_.substr(pos_ + open, close - pos_ - open);
+        if (html_) out_ += "<span class=\"tex\">";
+        TexRenderer inner(math, html_);
+        out_ += inner.Math();
+        if (html_) out_ += "</span>";
+        pos_ = close + open;
+      } else if (c == '\\' && pos_ + 1 < text_.size() && (text_[pos_ + 1] == '(' || text_[pos_ + 1] == '[')) {
+        char closing = text_[pos_ + 1] == '(' ? ')' : ']';
+        size_t close = text_.find(std::string{'\\', closing}, pos_ + 2);
+        if (close == std::string_view::npos) {
+          Emit(text_.substr(pos_, 2));
+          pos_ += 2;
+          continue;
+        }
+        if (html_) out_ += "<span class=\"tex\">";
+        TexRenderer inner(text_.substr(pos_ + 2, close - pos_ - 2), html_);
+        out_ += inner.Math();
+        if (html_) out_ += "</span>";
+        pos_ = close + 2;
+      } else if (c == '\\') {
+        Command(/*math=*/false);
+      } else {
+        size_t next = text_.find_first_of("$\\", pos_);
+        if (next == std::string_view::npos) next = text_.size();
+        Emit(text_.substr(pos_, next - pos_));
+        pos_ = next;
+      }
+    }
+    return std::move(out_);
+  }
+
+  std::string Math() {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '\\') {
+        Command(/*math=*/true);
+      } else if (c == '^' || c == '_') {
+        ++pos_;
+        std::string_view arg = Argument();
+        TexRenderer inner(arg, html_);
+        std::string rendered = inner.Math();
+        if (html_) {
+          out_ += c == '^' ? "<sup>" : "<sub>";
+          out_ += rendered;
+          out_ += c == '^' ? "</sup>" : "</sub>";
+        } else {
+          out_.push_back(c);
+          out_ += rendered;
+        }
+      } else if (c == '{' || c == '}') {
+        ++pos_;
+      } else if (c == '~') {
+        out_.push_back(' ');
+        ++pos_;
+      } else {
+        size_t next = text_.find_first_of("\\^_{}~", pos_);
+        if (next == std::string_view::npos) next = text_.size();
+        Emit(text_.substr(pos_, next - pos_));
+        pos_ = next;
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void Emit(std::string_view text) {
+    if (html_) AppendEscaped(out_, text);
+    else out_ += text;
+  }
+
+  // A braced group or a single character/command after ^, _ or a font command.
+  std::string_view Argument() {
+    while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
+    if (pos_ >= text_.size()) return {};
+    if (text_[pos_] == '{') {
+      int depth = 0;
+      size_t start = pos_ + 1;
+      for (size_t i = pos_; i < text_.size(); ++i) {
+        if (text_[i] == '\\' && i + 1 < text_.size()) {
+          ++i;
+          continue;
+        }
+        if (text_[i] == '{') ++depth;
+        if (text_[i] == '}' && --depth == 0) {
+          pos_ = i + 1;
+          return text_.substr(start, i - start);
+        }
+      }
+      pos_ = text_.size();
+      return text_.substr(start);
+    }
+    if (text_[pos_] == '\\') {
+      size_t start = pos_++;
+      while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+      if (pos_ == start + 1 && pos_ < text_.size()) ++pos_;
+      return text_.substr(start, pos_ - start);
+    }
+    // One UTF-8 character.
+    size_t start = pos_++;
+    while (pos_ < text_.size() && (static_cast<unsigned char>(text_[pos_]) & 0xC0) == 0x80) ++pos_;
+    return text_.substr(start, pos_ - start);
+  }
+
+  void Command(bool math) {
+    size_t start = ++pos_;  // after the backslash
+    while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    if (pos_ == start && pos_ < text_.size()) ++pos_;  // a one-symbol command: \{ \% \,
+    std::string_view name = text_.substr(start, pos_ - start);
+    if (name.empty()) {
+      Emit("\\");
+      return;
+    }
+    if (IsFontCommand(name) || name == "frac" || name == "sqrt") {
+      std::string_view arg = Argument();
+      TexRenderer inner(arg, html_);
+      std::string rendered = math ? inner.Math() : inner.Run();
+      if (name == "sqrt") out_ += "√(" + rendered + ")";
+      else if (name == "frac") {
+        std::string_view den = Argument();
+        TexRenderer inner_den(den, html_);
+        out_ += "(" + rendered + ")/(" + (math ? inner_den.Math() : inner_den.Run()) + ")";
+      } else {
+        out_ += rendered;
+      }
+      return;
+    }
+    const auto& symbols = TexSymbols();
+    if (auto it = symbols.find(name); it != symbols.end()) {
+      Emit(it->second);
+      // A word command swallows the space after it in TeX; keep one so "\alpha x" reads "α x".
+      return;
+    }
+    // Unknown: keep it as written, so a reader still sees what was meant.
+    Emit("\\");
+    Emit(name);
+  }
+
+  std::string_view text_;
+  bool html_;
+  size_t pos_ = 0;
+  std::string out_;
+};
+
+}  // namespace
+
+Html RenderTex(std::string_view text) { return Html::Trusted(TexRenderer(text, true).Run()); }
+
+std::string TexToPlain(std::string_view text) { return TexRenderer(text, false).Run(); }
+
+}  // namespace paperfeed::web

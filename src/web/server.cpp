@@ -1,0 +1,412 @@
+// The one file that includes cpp-httplib (and zlib for gzip). Everything else sees web/http.hpp.
+#include "web/server.hpp"
+
+#include <httplib.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/text.hpp"
+#include "web/context.hpp"
+#include "web/layout.hpp"
+#include "web/routes.hpp"
+
+#ifdef PAPERFEED_HAVE_SEARCH
+#include "search/search_service.hpp"
+#endif
+
+namespace paperfeed::web {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Content Security Policy: no inline script or style anywhere (all JS and CSS are files under
+// /static), no framing (clickjacking), forms only to ourselves. CSP Level 3, W3C.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// gzip (RFC 1952) via zlib's deflate with a gzip wrapper (windowBits 15 + 16).
+std::string Gzip(std::string_view data) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out;
+  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+bool Compressible(std::string_view content_type) {
+  return core::StartsWith(content_type, "text/") || core::StartsWith(content_type, "application/json") ||
+         core::StartsWith(content_type, "application/atom+xml") ||
+         core::StartsWith(content_type, "application/feed+json") ||
+         core::StartsWith(content_type, "application/javascript") || core::StartsWith(content_type, "image/svg+xml");
+}
+
+// Accept-Encoding lists gzip without q=0 (RFC 9110 §12.5.3).
+bool AcceptsGzip(const std::string& accept) {
+  auto pos = accept.find("gzip");
+  if (pos == std::string::npos) return false;
+  auto rest = std::string_view(accept).substr(pos + 4);
+  auto comma = rest.find(',');
+  auto params = rest.substr(0, comma);
+  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+}
+
+std::string EtagFor(std::string_view body) {
+  core::Fingerprint f;
+  f.Add(body);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(f.value()));
+  return buf;
+}
+
+// A response ready to send again: the body shared, the gzip variant made once.
+struct CachedResponse {
+  int status = 200;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  CachePolicy cache = CachePolicy::kPage;
+  std::shared_ptr<const std::string> body;
+  std::shared_ptr<const std::string> gzip;  // null when not worth compressing
+  std::string etag;
+  uint64_t generation = 0;
+  Clock::time_point made;
+};
+
+std::shared_ptr<CachedResponse> Prepare(Response&& res, bool allow_gzip) {
+  auto out = std::make_shared<CachedResponse>();
+  out->status = res.status;
+  out->content_type = std::move(res.content_type);
+  out->headers = std::move(res.headers);
+  out->cache = res.cache;
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  if (out->status == 200) out->etag = EtagFor(*body);
+  if (allow_gzip && body->size() >= 860 && Compressible(out->content_type)) {
+    auto z = Gzip(*body);
+    if (!z.empty() && z.size() < body->size()) out->gzip = std::make_shared<const std::string>(std::move(z));
+  }
+  out->body = std::move(body);
+  return out;
+}
+
+// Anonymous GET responses of cacheable routes, keyed by path and query, valid for one database
+// generation and at most `max_age`. Bounded by bytes: when full it starts over (simple, and a
+// flood of distinct URLs cannot grow it).
+class ResponseCache {
+ public:
+  ResponseCache(size_t max_bytes, std::chrono::seconds max_age) : max_bytes_(max_bytes), max_age_(max_age) {}
+
+  std::shared_ptr<const CachedResponse> Find(const std::string& key, uint64_t generation) {
+    if (max_bytes_ == 0) return nullptr;
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    if (it->second->generation != generation || Clock::now() - it->second->made > max_age_) return nullptr;
+    return it->second;
+  }
+
+  void Put(const std::string& key, std::shared_ptr<const CachedResponse> entry) {
+    if (max_bytes_ == 0) return;
+    size_t size = key.size() + entry->body->size() + (entry->gzip ? entry->gzip->size() : 0) + 256;
+    std::lock_guard lock(mutex_);
+    if (bytes_ + size > max_bytes_) {
+      entries_.clear();
+      bytes_ = 0;
+    }
+    auto [it, inserted] = entries_.insert_or_assign(key, std::move(entry));
+    (void)it;
+    (void)inserted;
+    bytes_ += size;
+  }
+
+ private:
+  size_t max_bytes_;
+  std::chrono::seconds max_age_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const CachedResponse>> entries_;
+  size_t bytes_ = 0;
+};
+
+std::string CleanForLog(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 300)) out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+  return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Router router;
+  SiteConfig site;
+  std::unique_ptr<ConnectionPool> pool;
+  std::unique_ptr<store::Catalogue> search_catalogue;
+#ifdef PAPERFEED_HAVE_SEARCH
+  std::unique_ptr<search::SearchService> search;
+#endif
+  httplib::Server http;
+  std::unique_ptr<ResponseCache> cache;
+  // Bumped whenever the database may have changed: a write request finished here, or a connection
+  // saw another connection's commit (PRAGMA data_version). Cached responses of older generations
+  // are not served.
+  std::atomic<uint64_t> generation{1};
+  std::thread thread;
+  std::atomic<bool> running{false};
+  int port = 0;
+
+  search::SearchService* Search() {
+#ifdef PAPERFEED_HAVE_SEARCH
+    return search.get();
+#else
+    return nullptr;
+#endif
+  }
+
+  void NoticeExternalWrites(StoreConnection& connection) {
+    if (!connection.data_version_query) {
+      auto stmt = connection.catalogue->database().Prepare("PRAGMA data_version");
+      if (!stmt) return;
+      connection.data_version_query.emplace(std::move(stmt.value()));
+    }
+    auto& q = *connection.data_version_query;
+    auto row = q.Step();
+    int64_t version = row.ok() && row.value() ? q.Int(0) : -1;
+    q.Reset();
+    if (version != connection.data_version) {
+      if (connection.data_version != -1) generation.fetch_add(1);
+      connection.data_version = version;
+    }
+  }
+
+  void Handle(const httplib::Request& hreq, httplib::Response& hres) {
+    auto started = Clock::now();
+    Request req;
+    req.method = hreq.method;
+    req.path = hreq.path;
+    if (auto q = hreq.target.find('?'); q != std::string::npos) req.query = hreq.target.substr(q + 1);
+    for (const auto& [k, v] : hreq.params) req.params.emplace(k, v);
+    for (const auto& [k, file] : hreq.files) {
+      if (file.filename.empty()) req.params.emplace(k, file.content);
+    }
+    for (const auto& [k, v] : hreq.headers) req.headers.emplace(k, v);
+    req.body = hreq.body;
+    req.remote_addr = hreq.remote_addr;
+
+    const bool is_read = req.method == "GET" || req.method == "HEAD";
+    const bool anonymous = req.Header("Cookie").empty() && req.Header("Authorization").empty();
+    const bool gzip_ok = AcceptsGzip(req.Header("Accept-Encoding"));
+
+    bool path_exists = false;
+    const Route* route = router.Match(req.method, req.path, req.path_params, &path_exists);
+    std::shared_ptr<const CachedResponse> out;
+    const bool cacheable = route && route->options.cacheable && is_read && anonymous;
+    std::string cache_key;
+
+    auto connection = pool->Acquire();
+    if (!connection) {
+      Response res;
+      SetJsonError(res, 503, "unavailable", "the database cannot be opened: " + connection.error().message);
+      out = Prepare(std::move(res), false);
+    } else {
+      NoticeExternalWrites(**connection);
+      if (cacheable) {
+        cache_key = req.Target();
+        out = cache->Find(cache_key, generation.load());
+      }
+      if (!out) {
+        uint64_t generation_before = generation.load();
+        Response res;
+        Context ctx(req, **connection, router.extensions(), Search(), site, std::time(nullptr));
+        try {
+          if (route) {
+            route->handler(req, res, ctx);
+          } else if (core::StartsWith(req.path, "/api/")) {
+            if (path_exists) SetJsonError(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+            else SetJsonError(res, 404, "not_found", "no API route " + req.path + "; see /api/daily_papers");
+          } else if (path_exists) {
+            SendErrorPage(res, ctx, 405, "Method not allowed", req.method + " is not allowed here.");
+          } else {
+            SendErrorPage(res, ctx, 404, "Not found", "There is no page at " + req.path + ".");
+          }
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "paperfeed serve: %s %s failed: %s\n", req.method.c_str(), CleanForLog(req.path).c_str(),
+                       e.what());
+          res = Response();
+          if (core::StartsWith(req.path, "/api/")) SetJsonError(res, 500, "internal", "the server failed; see its log");
+          else res.SetText("Internal error; see the server log.\n", "text/plain; charset=utf-8", 500);
+          res.cache = CachePolicy::kNoStore;
+        }
+        auto prepared = Prepare(std::move(res), true);
+        prepared->generation = generation_before;
+        prepared->made = Clock::now();
+        if (cacheable && prepared->status == 200) cache->Put(cache_key, prepared);
+        out = std::move(prepared);
+      }
+      pool->Release(std::move(connection.value()));
+    }
+    if (!is_read) generation.fetch_add(1);
+
+    Write(req, *out, anonymous, gzip_ok, hres);
+    if (options.log_requests) {
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      std::fprintf(stderr, "%s %s %d %.2fms\n", req.method.c_str(), CleanForLog(req.Target()).c_str(), hres.status, ms);
+    }
+  }
+
+  void Write(const Request& req, const CachedResponse& out, bool anonymous, bool gzip_ok, httplib::Response& hres) {
+    hres.status = out.status;
+    for (const auto& [k, v] : out.headers) hres.headers.emplace(k, v);
+    hres.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    hres.set_header("X-Content-Type-Options", "nosniff");
+    hres.set_header("X-Frame-Options", "DENY");
+    hres.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
+    hres.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    const bool read_only_public = core::StartsWith(req.path, "/api/") || core::StartsWith(req.path, "/feeds/");
+    if (read_only_public && (req.method == "GET" || req.method == "HEAD")) hres.set_header("Access-Control-Allow-Origin", "*");
+    switch (out.status >= 400 ? CachePolicy::kNoStore : out.cache) {
+      case CachePolicy::kPage:
+        hres.set_header("Cache-Control", anonymous ? "public, max-age=30" : "private, no-cache");
+        hres.set_header("Vary", "Accept-Encoding, Cookie, Authorization");
+        break;
+      case CachePolicy::kNoStore: hres.set_header("Cache-Control", "no-store"); break;
+      case CachePolicy::kImmutable:
+        hres.set_header("Cache-Control", "public, max-age=31536000, immutable");
+        hres.set_header("Vary", "Accept-Encoding");
+        break;
+      case CachePolicy::kStatic:
+        hres.set_header("Cache-Control", "public, max-age=3600");
+        hres.set_header("Vary", "Accept-Encoding");
+        break;
+    }
+    if (!out.etag.empty()) {
+      hres.set_header("ETag", out.etag);
+      // RFC 9110 §13.1.2: a matching If-None-Match on a GET gets 304 without a body.
+      std::string inm = req.Header("If-None-Match");
+      if (!inm.empty() && (inm == "*" || inm.find(out.etag) != std::string::npos)) {
+        hres.status = 304;
+        return;
+      }
+    }
+    std::shared_ptr<const std::string> body = out.body;
+    if (gzip_ok && out.gzip) {
+      body = out.gzip;
+      hres.set_header("Content-Encoding", "gzip");
+    }
+    if (body->empty()) {
+      hres.set_header("Content-Type", out.content_type);
+      return;
+    }
+    // A sized content provider is sent as is: httplib compresses only `body` and chunked providers,
+    // so our own (cached) gzip is not compressed twice, and the cached bytes are shared, not copied.
+    hres.set_content_provider(body->size(), out.content_type,
+                              [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                return sink.write(body->data() + offset, length);
+                              });
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { Stop(); }
+
+core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  // Open once up front: applies migrations, and a bad path fails here rather than on a request.
+  auto first = store::OpenSqliteCatalogue(options.db_path);
+  if (!first) return first.error();
+  RegisterRoutes(impl->router);
+  impl->site.static_version = StaticAssetsVersion();
+  impl->pool = std::make_unique<ConnectionPool>(options.db_path, impl->router.extensions());
+#ifdef PAPERFEED_HAVE_SEARCH
+  if (options.search) {
+    impl->search_catalogue = std::move(first.value());
+    auto search = search::OpenSearchService(*impl->search_catalogue, options.index_dir);
+    if (search) impl->search = std::move(search.value());
+    else std::fprintf(stderr, "paperfeed serve: search is unavailable: %s\n", search.error().message.c_str());
+  }
+#endif
+  impl->cache = std::make_unique<ResponseCache>(options.cache_bytes, std::chrono::seconds(options.cache_seconds));
+
+  auto& http = impl->http;
+  int threads = options.threads > 0 ? options.threads
+                                     : static_cast<int>(std::max(64u, 8 * std::thread::hardware_concurrency()));
+  // httplib serves a keep-alive connection on one worker until it closes, so there must be a
+  // worker for each client connection we expect at once.
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http.set_keep_alive_max_count(1000);
+  http.set_keep_alive_timeout(5);
+  http.set_read_timeout(10);
+  http.set_write_timeout(10);
+  http.set_payload_max_length(options.max_body_bytes);
+  http.set_tcp_nodelay(true);
+  Impl* self = impl.get();
+  auto handler = [self](const httplib::Request& req, httplib::Response& res) { self->Handle(req, res); };
+  http.Get(".*", handler);
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Patch(".*", handler);
+  http.Delete(".*", handler);
+  // Errors httplib produces itself (413 too large, 400 malformed): a short text body, same headers.
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty() || res.content_length_ > 0) return;
+    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-store");
+    std::string text = res.status == 413 ? "Request body too large.\n" : "Bad request.\n";
+    res.set_content(text, "text/plain; charset=utf-8");
+  });
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+core::Result<int> Server::Bind() {
+  int port = impl_->options.port;
+  bool ok = port == 0 ? (port = impl_->http.bind_to_any_port(impl_->options.host)) > 0
+                      : impl_->http.bind_to_port(impl_->options.host, port);
+  if (!ok)
+    return core::MakeError(core::ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" +
+                                                     std::to_string(impl_->options.port) +
+                                                     " (in use, or not an address of this machine); pass --listen");
+  impl_->port = port;
+  return port;
+}
+
+void Server::Run() {
+  impl_->running = true;
+  impl_->http.listen_after_bind();
+  impl_->running = false;
+}
+
+core::Result<int> Server::Start() {
+  auto port = Bind();
+  if (!port) return port;
+  impl_->thread = std::thread([this] { Run(); });
+  // listen_after_bind sets is_running before it accepts; wait for it so callers can connect.
+  for (int i = 0; i < 2000 && !impl_->http.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return port;
+}
+
+void Server::Stop() {
+  if (!impl_) return;
+  impl_->http.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+int Server::port() const { return impl_->port; }
+
+Router& Server::router() { return impl_->router; }
+
+}  // namespace paperfeed::web

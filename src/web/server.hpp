@@ -1,0 +1,52 @@
+// web/server: the HTTP server — the one door to cpp-httplib. Keep-alive, gzip, caching headers,
+// security headers, a response cache for anonymous pages, a request log, graceful shutdown.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "web/router.hpp"
+
+namespace paperfeed::web {
+
+struct ServerOptions {
+  std::string db_path;
+  std::string host = "127.0.0.1";
+  int port = 8080;           // 0 picks a free port (tests)
+  int threads = 0;           // worker threads; 0: a default sized for keep-alive clients
+  bool log_requests = true;  // one line per request on stderr: method path status ms
+  bool search = true;        // open the search indexes (pages say so when they are missing)
+  std::string index_dir;     // search indexes; "" means next to the database
+  size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
+  size_t cache_bytes = 64u << 20;       // in-memory response cache; 0 turns it off
+  int cache_seconds = 30;               // a cached page is re-rendered at least this often
+};
+
+class Server {
+ public:
+  // Opens the database (applying migrations), the search service, and builds the route table.
+  static core::Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; returns the port (useful with port 0).
+  core::Result<int> Bind();
+  // Serves until Stop(). Bind() first.
+  void Run();
+  // Bind() and Run() on a background thread; returns once the server accepts connections.
+  core::Result<int> Start();
+  // Stops accepting; requests in flight finish, then Run() returns (and a Start() thread is joined).
+  void Stop();
+  int port() const;
+  Router& router();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace paperfeed::web
