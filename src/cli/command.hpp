@@ -37,6 +37,7 @@ struct CommandRegistry {
 };
 
 void RegisterCatalogueCommands(CommandRegistry& registry);  // ingest, stats, show
+void RegisterSearchCommands(CommandRegistry& registry);     // search, similar, index, eval-ir
 void RegisterWebCommands(CommandRegistry& registry);        // serve
 
 }  // namespace paperfeed::cli

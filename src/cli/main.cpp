@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   CommandRegistry registry{app, globals, run};
   RegisterCatalogueCommands(registry);
+  RegisterSearchCommands(registry);
   RegisterWebCommands(registry);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : kExitOk;

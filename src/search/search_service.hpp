@@ -39,7 +39,15 @@ struct SearchResults {
   std::vector<SearchHit> hits;
   int64_t total_estimate = 0;  // matching papers, when known
   std::string parsed_query;    // how the query was understood, for display
+  // The mode that actually ran: semantic and hybrid run as keyword while no semantic backend is
+  // built in (see search/semantic_hook.hpp), and a query of filters only runs as keyword.
+  SearchMode mode_used = SearchMode::kKeyword;
 };
+
+// "keyword", "semantic", "hybrid".
+const char* SearchModeName(SearchMode mode);
+// Reads a mode name; nullopt for anything else.
+std::optional<SearchMode> ParseSearchMode(const std::string& name);
 
 // Owns the keyword index, the embedder and the vector index that belong to one catalogue.
 // Thread-safe for concurrent searches; writes (CatchUp, Rebuild) take an exclusive lock.
@@ -58,8 +66,10 @@ class SearchService {
 };
 
 // Opens (or creates next to the database) the indexes of `catalogue`, repairing them when a
-// previous update was interrupted. `index_dir` defaults to "<db path>.index".
+// previous update was interrupted, then catches up with the catalogue (unless `catch_up` is false,
+// for a caller about to Rebuild). `index_dir` defaults to "<db path>.index".
 core::Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue,
-                                                                const std::string& index_dir = "");
+                                                                const std::string& index_dir = "",
+                                                                bool catch_up = true);
 
 }  // namespace paperfeed::search

@@ -1,0 +1,255 @@
+// search/search_service: OpenSearchService — the keyword index, the semantic backend (when built
+// in) and the catalogue behind the one interface the site, the API, the CLI and the digests use.
+#include "search/search_service.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "search/keyword_index.hpp"
+#include "search/query_parser.hpp"
+#include "search/semantic_hook.hpp"
+#include "core/text.hpp"
+#include "search/text_match.hpp"
+#include "search/tokenizer.hpp"
+#include "store/search_state.hpp"
+#include "store/sqlite.hpp"
+
+namespace paperfeed::search {
+namespace {
+
+using core::ErrorCode;
+using core::MakeError;
+using core::Result;
+
+// Sorting by date or upvotes re-sorts this many best keyword matches: a date-sorted search is
+// "the most relevant papers, newest first", not every paper that shares one word with the query.
+constexpr int kSortPool = 1000;
+// Depth of each list that hybrid fusion sees.
+constexpr int kFusionDepth = 100;
+
+class OpenService final : public SearchService {
+ public:
+  OpenService(store::Catalogue& catalogue, std::unique_ptr<KeywordIndex> keyword)
+      : catalogue_(catalogue), keyword_(std::move(keyword)) {}
+
+  Result<void> AttachSemantic() {
+    auto backend = MakeSemanticBackend(keyword_->dir(), catalogue_, *keyword_);
+    if (!backend) return backend.error();
+    semantic_ = std::move(backend.value());
+    return {};
+  }
+
+  Result<SearchResults> Search(const std::string& text, const SearchOptions& options) override {
+    ParsedQuery query = ParseQuery(text);
+    if (options.category && !options.category->empty()) {
+      query.categories.push_back(core::ToLowerAscii(*options.category));
+    }
+    if (options.date_from) {
+      auto span = ParseDaySpan(*options.date_from);
+      if (!span) return MakeError(ErrorCode::kInvalidInput, "date_from '" + *options.date_from + "' is not YYYY-MM-DD");
+      query.day_from = query.day_from ? std::max(*query.day_from, span->first) : span->first;
+    }
+    if (options.date_to) {
+      auto span = ParseDaySpan(*options.date_to);
+      if (!span) return MakeError(ErrorCode::kInvalidInput, "date_to '" + *options.date_to + "' is not YYYY-MM-DD");
+      query.day_to = query.day_to ? std::min(*query.day_to, span->second) : span->second;
+    }
+    const int limit = std::max(0, options.limit);
+    const int offset = std::max(0, options.offset);
+    int depth = offset + limit;
+    if (options.sort != SortOrder::kRelevance) depth = std::max(depth, kSortPool);
+
+    SearchResults results;
+    results.parsed_query = query.Describe();
+    std::shared_lock lock(mutex_);
+
+    std::function<bool(int64_t)> accept;
+    if (!query.phrases.empty() || !query.excluded_phrases.empty()) {
+      accept = [this, &query](int64_t doc_id) { return PhrasesHold(doc_id, query); };
+    }
+    std::vector<ScoredDoc> ranked;
+    const bool semantic_possible = semantic_ && query.HasScoringTerms();
+    if (options.mode == SearchMode::kKeyword || !semantic_possible) {
+      ranked = keyword_->TopK(query, depth, accept, &results.total_estimate);
+      results.mode_used = SearchMode::kKeyword;
+    } else {
+      auto semantic = semantic_->Search(text, query, std::max(depth, kFusionDepth));
+      if (!semantic) return semantic.error();
+      std::vector<ScoredDoc> vectors;
+      for (const auto& d : semantic.value())
+        if (keyword_->IsLive(d.doc_id) && (!accept || accept(d.doc_id))) vectors.push_back(d);
+      if (options.mode == SearchMode::kSemantic) {
+        ranked = std::move(vectors);
+        results.mode_used = SearchMode::kSemantic;
+      } else {
+        auto keyword = keyword_->TopK(query, std::max(depth, kFusionDepth), accept, &results.total_estimate);
+        ranked = semantic_->Fuse(keyword, vectors, depth);
+        results.mode_used = SearchMode::kHybrid;
+      }
+      if (ranked.size() > static_cast<size_t>(depth)) ranked.resize(static_cast<size_t>(depth));
+      results.total_estimate = std::max<int64_t>(results.total_estimate, static_cast<int64_t>(ranked.size()));
+    }
+
+    if (options.sort == SortOrder::kDate) {
+      std::stable_sort(ranked.begin(), ranked.end(), [&](const ScoredDoc& a, const ScoredDoc& b) {
+        return keyword_->Day(a.doc_id).value_or(0) > keyword_->Day(b.doc_id).value_or(0);
+      });
+    } else if (options.sort == SortOrder::kUpvotes) {
+      std::vector<std::string> ids;
+      for (const auto& d : ranked) ids.push_back(keyword_->PaperId(d.doc_id));
+      std::vector<int64_t> upvotes;
+      {
+        std::lock_guard db_lock(catalogue_mutex_);
+        auto totals = store::UpvoteTotals(catalogue_.database(), ids);
+        if (!totals) return totals.error();
+        upvotes = std::move(totals.value());
+      }
+      std::vector<std::pair<int64_t, size_t>> order;
+      for (size_t i = 0; i < ranked.size(); ++i) {
+        order.emplace_back(upvotes[i], i);
+      }
+      std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::vector<ScoredDoc> sorted;
+      for (const auto& [votes, i] : order) sorted.push_back(ranked[i]);
+      ranked = std::move(sorted);
+    }
+
+    for (size_t i = static_cast<size_t>(offset); i < ranked.size() && i < static_cast<size_t>(offset + limit); ++i) {
+      SearchHit hit;
+      hit.doc_id = ranked[i].doc_id;
+      hit.score = ranked[i].score;
+      hit.paper_id = keyword_->PaperId(hit.doc_id);
+      if (hit.paper_id.empty()) continue;
+      std::lock_guard db_lock(catalogue_mutex_);
+      auto paper = catalogue_.FindPaper(hit.paper_id);
+      if (!paper) return paper.error();
+      if (paper.value()) {
+        hit.title = paper.value()->paper.title;
+        if (options.with_snippets) hit.snippet = MakeSnippet(paper.value()->paper.abstract, query.terms);
+      }
+      results.hits.push_back(std::move(hit));
+    }
+    return results;
+  }
+
+  Result<std::vector<SearchHit>> Similar(const std::string& paper_id, int limit) override {
+    std::shared_lock lock(mutex_);
+    std::optional<store::StoredPaper> paper;
+    {
+      std::lock_guard db_lock(catalogue_mutex_);
+      auto found = catalogue_.FindPaper(paper_id);
+      if (!found) return found.error();
+      paper = std::move(found.value());
+    }
+    if (!paper) {
+      return MakeError(ErrorCode::kNotFound, "paper " + paper_id + " is not in the catalogue");
+    }
+    std::vector<ScoredDoc> ranked;
+    if (semantic_) {
+      auto similar = semantic_->Similar(paper->doc_id, limit + 1);
+      if (!similar) return similar.error();
+      ranked = std::move(similar.value());
+    } else {
+      // Without a semantic backend: the paper's own title and abstract as a keyword query.
+      ParsedQuery query;
+      for (auto& t : IndexTerms(paper->paper.title + "\n" + paper->paper.title + "\n" + paper->paper.abstract))
+        query.terms.push_back(std::move(t));
+      if (query.terms.size() > 64) query.terms.resize(64);
+      ranked = keyword_->TopK(query, limit + 1);
+    }
+    std::vector<SearchHit> hits;
+    for (const auto& d : ranked) {
+      if (d.doc_id == paper->doc_id || !keyword_->IsLive(d.doc_id)) continue;
+      if (static_cast<int>(hits.size()) >= limit) break;
+      SearchHit hit;
+      hit.doc_id = d.doc_id;
+      hit.score = d.score;
+      hit.paper_id = keyword_->PaperId(d.doc_id);
+      std::lock_guard db_lock(catalogue_mutex_);
+      auto found = catalogue_.FindPaper(hit.paper_id);
+      if (!found) return found.error();
+      if (found.value()) hit.title = found.value()->paper.title;
+      hits.push_back(std::move(hit));
+    }
+    return hits;
+  }
+
+  Result<int64_t> CatchUp() override {
+    std::unique_lock lock(mutex_);
+    std::lock_guard db_lock(catalogue_mutex_);
+    auto read = keyword_->CatchUp(catalogue_, false);
+    if (!read) return read.error();
+    if (semantic_) {
+      if (auto r = semantic_->CatchUp(catalogue_, *keyword_, false); !r) return r.error();
+    }
+    return read;
+  }
+
+  Result<void> Rebuild(bool progress) override {
+    std::unique_lock lock(mutex_);
+    std::lock_guard db_lock(catalogue_mutex_);
+    if (auto r = keyword_->Rebuild(catalogue_, progress); !r) return r;
+    if (semantic_) return semantic_->Rebuild(catalogue_, *keyword_, progress);
+    return {};
+  }
+
+ private:
+  // Checks quoted phrases against the paper's own text (the index keeps no positions).
+  bool PhrasesHold(int64_t doc_id, const ParsedQuery& query) {
+    std::string id = keyword_->PaperId(doc_id);
+    std::lock_guard db_lock(catalogue_mutex_);
+    auto found = catalogue_.FindPaper(id);
+    if (!found || !found.value()) return false;
+    const auto& p = found.value()->paper;
+    std::string text = p.title + "\n" + p.abstract;
+    for (const auto& a : p.authors) text += "\n" + a;
+    for (const auto& phrase : query.phrases)
+      if (!ContainsPhrase(text, phrase)) return false;
+    for (const auto& phrase : query.excluded_phrases)
+      if (ContainsPhrase(text, phrase)) return false;
+    return true;
+  }
+
+  store::Catalogue& catalogue_;
+  std::unique_ptr<KeywordIndex> keyword_;
+  std::unique_ptr<SemanticBackend> semantic_;
+  std::shared_mutex mutex_;
+  // The catalogue's connection and prepared statements serve one caller at a time.
+  std::mutex catalogue_mutex_;
+};
+
+}  // namespace
+
+const char* SearchModeName(SearchMode mode) {
+  switch (mode) {
+    case SearchMode::kKeyword: return "keyword";
+    case SearchMode::kSemantic: return "semantic";
+    case SearchMode::kHybrid: return "hybrid";
+  }
+  return "keyword";
+}
+
+std::optional<SearchMode> ParseSearchMode(const std::string& name) {
+  if (name == "keyword") return SearchMode::kKeyword;
+  if (name == "semantic") return SearchMode::kSemantic;
+  if (name == "hybrid") return SearchMode::kHybrid;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue, const std::string& index_dir,
+                                                         bool catch_up) {
+  std::string dir = index_dir.empty() ? catalogue.database().path() + ".index" : index_dir;
+  auto keyword = KeywordIndex::Open(dir);
+  if (!keyword) return keyword.error();
+  auto service = std::make_unique<OpenService>(catalogue, std::move(keyword.value()));
+  if (auto r = service->AttachSemantic(); !r) return r.error();
+  // Repair and catch up: an index that missed ingests (or a crash mid-update) is brought up to
+  // date from the manifest's change_seq before the first query.
+  if (catch_up)
+    if (auto r = service->CatchUp(); !r) return r.error();
+  return std::unique_ptr<SearchService>(std::move(service));
+}
+
+}  // namespace paperfeed::search

@@ -1,0 +1,43 @@
+// search/semantic_hook: the seam where semantic search (embedder, vector index, fusion) plugs
+// into the search service. The keyword half calls only what is declared here.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "search/keyword_index.hpp"
+#include "search/query_parser.hpp"
+#include "store/catalogue.hpp"
+
+namespace paperfeed::search {
+
+class SemanticBackend {
+ public:
+  virtual ~SemanticBackend() = default;
+  // Called under the service's write lock after the keyword index caught up with the catalogue
+  // (so keyword.IsLive / PaperId / ForEachLiveDoc already reflect the change).
+  virtual core::Result<void> CatchUp(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) = 0;
+  // Retrains the default embedder on the catalogue and rebuilds the vectors (eval-ir calls this
+  // through SearchService::Rebuild on its temporary catalogue, so it trains on the test corpus).
+  virtual core::Result<void> Rebuild(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) = 0;
+  // The `depth` nearest live documents to the query text that pass query's filters
+  // (keyword.PassesFilters), best first.
+  virtual core::Result<std::vector<ScoredDoc>> Search(const std::string& text, const ParsedQuery& query,
+                                                      int depth) = 0;
+  // The `depth` live documents nearest to `doc_id`, excluding itself.
+  virtual core::Result<std::vector<ScoredDoc>> Similar(int64_t doc_id, int depth) = 0;
+  // Hybrid ranking from the keyword list (BM25F, best first, depth >= 100) and the semantic list.
+  virtual std::vector<ScoredDoc> Fuse(const std::vector<ScoredDoc>& keyword, const std::vector<ScoredDoc>& semantic,
+                                      int depth) const = 0;
+};
+
+// HOOK — filled by the semantic half (semantic_hook.cpp): the backend for the index in
+// `index_dir`, or nullptr while there is none; then semantic and hybrid searches run as keyword
+// search and say so in SearchResults::mode_used.
+core::Result<std::unique_ptr<SemanticBackend>> MakeSemanticBackend(const std::string& index_dir,
+                                                                   store::Catalogue& catalogue,
+                                                                   const KeywordIndex& keyword);
+
+}  // namespace paperfeed::search
