@@ -1,6 +1,6 @@
 # Convenience targets; the build itself is CMake (see README).
 
-.PHONY: bench-ingest gen-corpus demo-data
+.PHONY: bench-ingest gen-corpus demo-data fuzz
 
 # Ingest benchmark: paperfeed vs the plain Python reference loader, on the real 74,728-paper file
 # and a generated 2.5M-paper dump (cached in bench/out/). BENCH_PAPERS=N for a quick run.
@@ -17,3 +17,8 @@ gen-corpus:
 # Recut data/demo/ from ../shared/data (deterministic; the result is committed).
 demo-data:
 	/usr/bin/python3 scripts/make_demo_slice.py
+
+# libFuzzer targets for every parser (clang, ASan + UBSan in build-fuzz): make fuzz FUZZ_SECONDS=180
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -1,6 +1,7 @@
 #include "core/arxiv_id.hpp"
 
 #include <cctype>
+#include <charconv>
 
 namespace paperfeed::core {
 namespace {
@@ -62,7 +63,13 @@ Result<ArxivId> ParseArxivId(std::string_view text) {
   auto v = s.rfind('v');
   if (v != std::string_view::npos && v + 1 < s.size() && AllDigits(s.substr(v + 1)) &&
       IsArxivIdBase(s.substr(0, v))) {
-    id.version = std::stoi(std::string(s.substr(v + 1)));
+    // from_chars, not std::stoi: "2501.01234v99999999999" must be an error, not an
+    // uncaught std::out_of_range (found by fuzz/arxiv_json and fuzz/atom).
+    auto digits = s.substr(v + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id.version);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      return MakeError(ErrorCode::kInvalidInput, "'" + std::string(text) + "' has a version number out of range");
+    }
     s = s.substr(0, v);
   }
   if (!IsArxivIdBase(s)) {

@@ -1,0 +1,1 @@
+{'a': [1, -2.5e3, True, False, None, (1,)], "b": 'it\'s \xe9 \u4e2d \U0001f600 \n\t\\', 'c': "say \"hi\""}
