@@ -140,12 +140,30 @@ void RegisterShow(CommandRegistry& r) {
   });
 }
 
+void RegisterDbCheck(CommandRegistry& r) {
+  auto json = std::make_shared<bool>(false);
+  auto* cmd = r.app.add_subcommand("db-check", "Check the database file for corruption and broken references");
+  cmd->add_flag("--json", *json, "Print {\"integrity\": \"ok\"} or the problems found");
+  cmd->callback([json, &r] {
+    r.run = [json, &globals = r.globals] {
+      auto catalogue = OpenCatalogue(globals);
+      if (!catalogue) return ReportError(catalogue.error());
+      auto result = catalogue.value()->CheckIntegrity();
+      if (!result) return ReportError(result.error());
+      if (*json) PrintJson({{"integrity", result.value()}});
+      else std::cout << (result.value() == "ok" ? "ok: the database is consistent" : result.value()) << "\n";
+      return result.value() == "ok" ? kExitOk : kExitFailure;
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterCatalogueCommands(CommandRegistry& registry) {
   RegisterIngest(registry);
   RegisterStats(registry);
   RegisterShow(registry);
+  RegisterDbCheck(registry);
 }
 
 }  // namespace paperfeed::cli

@@ -19,11 +19,13 @@ InputFormat DetectFormat(std::string_view head) {
   }
   if (rest.front() == '[') return InputFormat::kHfDaily;
   if (rest.front() == '{') {
-    // The bulk dump is one object per line with "abstract" and "versions"; Hugging Face's wrapped
-    // form is one object with "data".
+    // The bulk dump is one object per line with "id", "abstract" and "versions"; Hugging Face's
+    // wrapped form is one object with "status" and "data". A broken first line of a dump still
+    // names its "id", so the rest of the file is not misread as one bad document.
     auto first_line = rest.substr(0, rest.find('\n'));
     if (first_line.find("\"versions\"") != std::string_view::npos ||
-        first_line.find("\"abstract\"") != std::string_view::npos)
+        first_line.find("\"abstract\"") != std::string_view::npos ||
+        (first_line.find("\"id\"") != std::string_view::npos && first_line.find("\"data\"") == std::string_view::npos))
       return InputFormat::kArxivJson;
     return InputFormat::kHfDaily;
   }

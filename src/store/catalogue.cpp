@@ -166,6 +166,24 @@ class SqliteCatalogue final : public Catalogue {
     return CatalogueStats{s->Int(0), s->Int(1), s->Int(2), s->Int(3)};
   }
 
+  Result<std::string> CheckIntegrity() override {
+    std::string problems;
+    for (const char* sql : {"PRAGMA integrity_check", "PRAGMA foreign_key_check"}) {
+      auto s = db_->Prepare(sql);
+      if (!s) return s.error();
+      for (;;) {
+        auto row = s->Step();
+        if (!row) return row.error();
+        if (!row.value()) break;
+        std::string line = s->Text(0);
+        if (line == "ok") continue;
+        if (!problems.empty()) problems += "; ";
+        problems += std::string(sql).substr(7) + ": " + line;
+      }
+    }
+    return problems.empty() ? std::string("ok") : problems;
+  }
+
   Result<std::vector<StoredPaper>> PapersChangedSince(int64_t after_seq, int limit) override {
     auto& s = *select_changed_;
     s.Bind(1, after_seq).Bind(2, limit);

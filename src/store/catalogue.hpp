@@ -52,6 +52,8 @@ class Catalogue {
   virtual core::Result<std::optional<StoredPaper>> FindPaper(const std::string& id) = 0;
   virtual core::Result<std::vector<core::DailyEntry>> DailyEntriesForPaper(const std::string& id) = 0;
   virtual core::Result<CatalogueStats> Stats() = 0;
+  // "ok", or what SQLite's integrity and foreign-key checks found wrong.
+  virtual core::Result<std::string> CheckIntegrity() = 0;
 
   // Papers changed after `after_seq`, ascending by change_seq, at most `limit`.
   virtual core::Result<std::vector<StoredPaper>> PapersChangedSince(int64_t after_seq, int limit) = 0;
