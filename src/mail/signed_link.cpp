@@ -1,0 +1,74 @@
+#include "mail/signed_link.hpp"
+
+#include <charconv>
+
+#include "core/text.hpp"
+#include "mail/crypto.hpp"
+
+namespace paperfeed::mail {
+namespace {
+
+using core::ErrorCode;
+using core::MakeError;
+
+char PurposeCode(LinkPurpose p) {
+  switch (p) {
+    case LinkPurpose::kConfirm: return 'c';
+    case LinkPurpose::kPreferences: return 'p';
+    case LinkPurpose::kUnsubscribe: return 'u';
+  }
+  return '?';
+}
+
+bool ParseInt(std::string_view text, int64_t* out) {
+  if (text.empty() || text.size() > 19) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size() && *out >= 0;
+}
+
+std::string Payload(LinkPurpose purpose, int64_t id, int64_t expires_at) {
+  return std::string(1, PurposeCode(purpose)) + "." + std::to_string(id) + "." + std::to_string(expires_at);
+}
+
+}  // namespace
+
+std::string LinkSigner::Mac(LinkPurpose purpose, int64_t id, std::string_view email, int64_t expires_at) const {
+  // The address is appended after a separator that cannot occur in the payload.
+  return HmacSha256(key_, Payload(purpose, id, expires_at) + "|" + core::ToLowerAscii(email));
+}
+
+std::string LinkSigner::Sign(LinkPurpose purpose, int64_t id, std::string_view email, int64_t expires_at) const {
+  return Payload(purpose, id, expires_at) + "." + Base64UrlEncode(Mac(purpose, id, email, expires_at));
+}
+
+core::Result<LinkClaims> LinkSigner::Parse(std::string_view token, LinkPurpose expected) {
+  auto bad = MakeError(ErrorCode::kInvalidInput,
+                       "this link is incomplete or damaged; copy the whole link from the mail, or subscribe again");
+  if (token.size() > 200) return bad;
+  size_t d1 = token.find('.');
+  size_t d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+  size_t d3 = d2 == std::string_view::npos ? d2 : token.find('.', d2 + 1);
+  if (d3 == std::string_view::npos || d1 != 1) return bad;
+  LinkClaims claims;
+  if (token[0] != PurposeCode(expected)) return bad;
+  claims.purpose = expected;
+  if (!ParseInt(token.substr(d1 + 1, d2 - d1 - 1), &claims.subscriber_id)) return bad;
+  if (!ParseInt(token.substr(d2 + 1, d3 - d2 - 1), &claims.expires_at)) return bad;
+  return claims;
+}
+
+core::Result<void> LinkSigner::Verify(std::string_view token, const LinkClaims& claims, std::string_view email,
+                                      int64_t now) const {
+  std::string mac;
+  size_t last = token.rfind('.');
+  if (last == std::string_view::npos || !Base64UrlDecode(token.substr(last + 1), &mac) ||
+      !ConstantTimeEqual(mac, Mac(claims.purpose, claims.subscriber_id, email, claims.expires_at))) {
+    return MakeError(ErrorCode::kUnauthorized, "this link is not valid (it may belong to a subscription that was removed)");
+  }
+  if (claims.expires_at != 0 && now > claims.expires_at) {
+    return MakeError(ErrorCode::kConflict, "this link has expired; subscribe again to get a fresh one");
+  }
+  return {};
+}
+
+}  // namespace paperfeed::mail
