@@ -68,7 +68,19 @@ void Response::SetHtml(const Html& page, int status_code) {
 void Response::SetJson(const nlohmann::json& value, int status_code) {
   status = status_code;
   content_type = "application/json";
-  body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // <, > and & appear in JSON only inside strings; as \u escapes they mean the same, and the body
+  // stays inert if a browser ever sniffs it as HTML or a page embeds it.
+  body.clear();
+  body.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '<': body += "\\u003c"; break;
+      case '>': body += "\\u003e"; break;
+      case '&': body += "\\u0026"; break;
+      default: body.push_back(c);
+    }
+  }
 }
 
 void Response::SetText(std::string text, std::string type, int status_code) {

@@ -73,7 +73,9 @@ std::string EtagFor(std::string_view body) {
   return buf;
 }
 
-// A response ready to send again: the body shared, the gzip variant made once.
+// A response ready to send again: the body shared, the gzip variant made once. (It is copied into
+// httplib's body when sent: httplib aborts content providers on shutdown, and in-flight requests
+// must finish.)
 struct CachedResponse {
   int status = 200;
   std::string content_type;
@@ -204,6 +206,10 @@ struct Server::Impl {
     for (const auto& [k, v] : hreq.headers) req.headers.emplace(k, v);
     req.body = hreq.body;
     req.remote_addr = hreq.remote_addr;
+    // We compress (and cache the gzip bytes) ourselves. httplib would compress `body` again by the
+    // request's Accept-Encoding when it writes, so it must not see that header. The Request is
+    // httplib's own non-const object, handed to us as const: removing the header is well defined.
+    const_cast<httplib::Request&>(hreq).headers.erase("Accept-Encoding");
 
     const bool is_read = req.method == "GET" || req.method == "HEAD";
     const bool anonymous = req.Header("Cookie").empty() && req.Header("Authorization").empty();
@@ -309,12 +315,7 @@ struct Server::Impl {
       hres.set_header("Content-Type", out.content_type);
       return;
     }
-    // A sized content provider is sent as is: httplib compresses only `body` and chunked providers,
-    // so our own (cached) gzip is not compressed twice, and the cached bytes are shared, not copied.
-    hres.set_content_provider(body->size(), out.content_type,
-                              [body](size_t offset, size_t length, httplib::DataSink& sink) {
-                                return sink.write(body->data() + offset, length);
-                              });
+    hres.set_content(*body, out.content_type);
   }
 };
 

@@ -1,0 +1,170 @@
+// store/daily_list: calendar periods, New York days, ordering, trending, category lookups.
+#include "store/daily_list.hpp"
+
+#include "store/sqlite.hpp"
+#include "test_support.hpp"
+#include "web/html.hpp"
+
+namespace paperfeed::store {
+namespace {
+
+TEST(DailyListCalendarTest, IsoWeeksFollowIso8601) {
+  auto w1 = DayRangeForIsoWeek("2026-W01");
+  ASSERT_TRUE(w1.ok());
+  EXPECT_EQ(w1->first, "2025-12-29");  // 2026-01-01 is a Thursday: its week starts in 2025
+  EXPECT_EQ(w1->last, "2026-01-04");
+  auto w53 = DayRangeForIsoWeek("2020-W53");
+  ASSERT_TRUE(w53.ok());
+  EXPECT_EQ(w53->first, "2020-12-28");
+  EXPECT_FALSE(DayRangeForIsoWeek("2021-W53").ok());
+  EXPECT_FALSE(DayRangeForIsoWeek("2026-W00").ok());
+  EXPECT_FALSE(DayRangeForIsoWeek("2026W01").ok());
+  EXPECT_EQ(IsoWeekOf("2026-01-01"), "2026-W01");
+  EXPECT_EQ(IsoWeekOf("2027-01-01"), "2026-W53");
+  EXPECT_EQ(IsoWeekOf("2026-08-21"), "2026-W34");
+}
+
+TEST(DailyListCalendarTest, MonthsAndDaysValidate) {
+  auto feb = DayRangeForMonth("2024-02");
+  ASSERT_TRUE(feb.ok());
+  EXPECT_EQ(feb->last, "2024-02-29");
+  EXPECT_FALSE(DayRangeForMonth("2024-13").ok());
+  EXPECT_FALSE(DayRangeForDay("2024-02-30").ok());
+  auto bad = DayRangeForDay("<script>");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, core::ErrorCode::kInvalidInput);
+  EXPECT_EQ(AddDays("2024-02-28", 2), "2024-03-01");
+}
+
+TEST(DailyListCalendarTest, NewYorkDaysFollowDaylightSavingTime) {
+  // 2026-03-08 is the second Sunday of March: EST (UTC-5) before 07:00 UTC, EDT (UTC-4) after.
+  EXPECT_EQ(NewYorkDay(1772928000 + 4 * 3600 + 59 * 60), "2026-03-07");  // 2026-03-08 04:59Z = 23:59 EST
+  EXPECT_EQ(NewYorkDay(1772928000 + 5 * 3600), "2026-03-08");
+  // Summer: 2026-08-21 03:59Z is still Aug 20 in New York (EDT), 04:00Z is Aug 21.
+  EXPECT_EQ(NewYorkDay(1787284800 - 60), "2026-08-20");
+  EXPECT_EQ(NewYorkDay(1787284800), "2026-08-21");
+  EXPECT_EQ(NewYorkDayStart("2026-08-21"), 1787284800);
+  EXPECT_EQ(NewYorkDayStart("2026-01-15") % 86400, 5 * 3600);
+}
+
+TEST(DailyListTrendingTest, NewerAndMoreUpvotedScoresHigher) {
+  EXPECT_GT(TrendingScore(10, 1), TrendingScore(10, 48));
+  EXPECT_GT(TrendingScore(20, 24), TrendingScore(10, 24));
+  EXPECT_GT(TrendingScore(0, 0), 0.0);
+  EXPECT_DOUBLE_EQ(TrendingScore(7, 2), 8.0 / 8.0);  // (7+1)/(2+2)^1.5 = 8/8
+}
+
+class DailyListTest : public testing::CatalogueTest {
+ protected:
+  void Add(const std::string& id, const std::string& day, int64_t upvotes, const std::string& category = "cs.LG") {
+    core::Paper p;
+    p.id = id;
+    p.latest_version = 1;
+    p.title = "Paper " + id;
+    p.abstract = "Abstract";
+    p.authors = {"A. Author"};
+    p.primary_category = category;
+    p.categories = {category, "stat.ML"};
+    p.published = "2026-08-01T00:00:00Z";
+    p.updated = p.published;
+    ASSERT_TRUE(catalogue_->UpsertPaper(p).ok());
+    ASSERT_TRUE(catalogue_->UpsertDailyEntry({id, day, "user", "User", upvotes, 0}).ok());
+  }
+};
+
+TEST_F(DailyListTest, EntriesAreMostUpvotedFirstWithLocalUpvotesAdded) {
+  Add("2608.00001", "2026-08-20", 5);
+  Add("2608.00002", "2026-08-20", 9);
+  Add("2608.00003", "2026-08-20", 7);
+  Add("2608.00004", "2026-08-21", 100);
+  DailyList list(catalogue_->database(), [](const std::vector<std::string>&) {
+    return core::Result<std::unordered_map<std::string, int64_t>>(std::unordered_map<std::string, int64_t>{{"2608.00001", 10}});
+  });
+  auto page = list.Entries({"2026-08-20", "2026-08-20"}, DailySort::kUpvotes, 10, 0);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 3u);
+  EXPECT_EQ(page->items[0].paper.id, "2608.00001");  // 5 + 10 local
+  EXPECT_EQ(page->items[0].upvotes(), 15);
+  EXPECT_EQ(page->items[1].paper.id, "2608.00002");
+  auto second = list.Entries({"2026-08-20", "2026-08-21"}, DailySort::kUpvotes, 2, 2);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->total, 4);
+  ASSERT_EQ(second->items.size(), 2u);
+  EXPECT_EQ(second->items[0].paper.id, "2608.00002");  // 100, 15 | 9, 7
+  EXPECT_EQ(second->items[1].paper.id, "2608.00003");
+}
+
+TEST_F(DailyListTest, HiddenEntriesAndEmptyDaysAreSkipped) {
+  Add("2608.00001", "2026-08-18", 1);
+  Add("2608.00002", "2026-08-20", 1);
+  Add("2608.00003", "2026-08-22", 1);
+  ASSERT_TRUE(catalogue_->database().Exec("UPDATE daily_entries SET hidden = 1 WHERE paper_id = '2608.00003'").ok());
+  DailyList list(catalogue_->database());
+  EXPECT_EQ(list.LatestDay().value().value(), "2026-08-20");
+  EXPECT_EQ(list.LatestDay("2026-08-19").value().value(), "2026-08-18");
+  EXPECT_EQ(list.AdjacentDay("2026-08-20", false).value().value(), "2026-08-18");
+  EXPECT_FALSE(list.AdjacentDay("2026-08-20", true).value().has_value());
+  EXPECT_EQ(list.Entries({"2026-08-22", "2026-08-22"}, DailySort::kUpvotes, 10, 0)->total, 0);
+}
+
+TEST_F(DailyListTest, TrendingFavoursRecentUpvotesAndStopsTheClockOnAnArchive) {
+  Add("2608.00001", "2026-08-10", 50);  // older, more upvotes
+  Add("2608.00002", "2026-08-20", 20);  // newer
+  Add("2608.00003", "2026-07-01", 500);  // outside the 14-day window
+  DailyList list(catalogue_->database());
+  int64_t now = NewYorkDayStart("2026-08-21");
+  auto trending = list.Trending(now, 10, 0);
+  ASSERT_TRUE(trending.ok());
+  ASSERT_EQ(trending->items.size(), 2u);
+  EXPECT_EQ(trending->items[0].paper.id, "2608.00002");
+  EXPECT_GT(trending->items[0].trending_score, trending->items[1].trending_score);
+  // A year later the archive still shows what was trending when its newest list came out.
+  auto later = list.Trending(now + 365 * 86400, 10, 0);
+  ASSERT_TRUE(later.ok());
+  ASSERT_EQ(later->items.size(), 2u);
+  EXPECT_EQ(later->items[0].paper.id, "2608.00002");
+}
+
+TEST_F(DailyListTest, PapersInCategoryMatchWholeNamesAndArchives) {
+  Add("2608.00001", "2026-08-20", 1, "cs.LG");
+  Add("2608.00002", "2026-08-20", 1, "cs.CL");
+  Add("2608.00003", "2026-08-20", 1, "math.OC");
+  DailyList list(catalogue_->database());
+  EXPECT_EQ(list.PapersInCategory("cs.CL", 10)->size(), 1u);
+  EXPECT_EQ(list.PapersInCategory("cs", 10)->size(), 2u);
+  EXPECT_EQ(list.PapersInCategory("stat.ML", 10)->size(), 3u);
+  EXPECT_EQ(list.PapersInCategory("c%", 10)->size(), 0u);
+  EXPECT_EQ(list.PapersInCategory("cs.C", 10)->size(), 0u);
+}
+
+}  // namespace
+}  // namespace paperfeed::store
+
+namespace paperfeed::web {
+namespace {
+
+TEST(HtmlTest, RenderEscapesTextAndKeepsTrustedMarkup) {
+  Html inner = Render("<b>{}</b>", "<i>");
+  Html out = Render("<p title=\"{}\">{} {} {}</p>", "\"><script>", inner, 42, std::string("a&b"));
+  EXPECT_EQ(out.str(), "<p title=\"&quot;&gt;&lt;script&gt;\"><b>&lt;i&gt;</b> 42 a&amp;b</p>");
+}
+
+TEST(HtmlTest, SafeUrlRefusesScriptSchemes) {
+  EXPECT_EQ(SafeUrl("https://github.com/a/b"), "https://github.com/a/b");
+  EXPECT_EQ(SafeUrl("/papers/1"), "/papers/1");
+  EXPECT_EQ(SafeUrl("javascript:alert(1)"), "#");
+  EXPECT_EQ(SafeUrl("JaVaScRiPt:alert(1)"), "#");
+  EXPECT_EQ(SafeUrl("java\tscript:alert(1)"), "#");
+  EXPECT_EQ(SafeUrl("//evil.example"), "#");
+  EXPECT_EQ(SafeUrl("data:text/html,x"), "#");
+}
+
+TEST(HtmlTest, TexBecomesReadableAndStaysEscaped) {
+  EXPECT_EQ(RenderTex("cost $\\mathcal{O}(n^2)$ <b>").str(), "cost <span class=\"tex\">O(n<sup>2</sup>)</span> &lt;b&gt;");
+  EXPECT_EQ(RenderTex("$x_{i}^{<script>}$").str(), "<span class=\"tex\">x<sub>i</sub><sup>&lt;script&gt;</sup></span>");
+  EXPECT_EQ(TexToPlain("$\\alpha \\leq \\beta$ and 5$"), "α ≤ β and 5$");
+  EXPECT_EQ(RenderTex("unclosed $\\alpha").str(), "unclosed $α");
+}
+
+}  // namespace
+}  // namespace paperfeed::web
