@@ -41,7 +41,9 @@ Html RenderPage(Context& ctx, const PageOptions& options, const Html& main) {
     head_feeds += Render("<link rel=\"alternate\" type=\"{}\" title=\"{}\" href=\"{}\">\n", feed.type, feed.title,
                          feed.href);
   }
+  // Week and Month open the period of the newest list (today's, or the latest day that has one).
   std::string today = store::NewYorkDay(ctx.now());
+  if (auto latest = ctx.daily_list().LatestDay(today); latest.ok() && latest.value()) today = **latest;
   Html nav;
   nav += NavItem("/", "Daily", options.active_nav == "daily");
   nav += NavItem("/papers/week/" + store::IsoWeekOf(today), "Week", options.active_nav == "week");
