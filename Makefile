@@ -22,3 +22,8 @@ demo-data:
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Web benchmark: wrk (64 connections) against paperfeed serve beside nginx serving the same front
+# page as a static file, on the demo data and the 74,728-paper catalogue. DATASETS=demo for one.
+bench-web:
+	bash bench/bench_web.sh

@@ -64,7 +64,7 @@ Result<ArxivId> ParseArxivId(std::string_view text) {
   if (v != std::string_view::npos && v + 1 < s.size() && AllDigits(s.substr(v + 1)) &&
       IsArxivIdBase(s.substr(0, v))) {
     // from_chars, not std::stoi: "2501.01234v99999999999" must be an error, not an
-    // uncaught std::out_of_range (found by fuzz/arxiv_json and fuzz/atom).
+    // uncaught std::out_of_range (found in review, reproduced with fuzz_arxiv_json and fuzz_atom).
     auto digits = s.substr(v + 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id.version);
     if (ec != std::errc() || end != digits.data() + digits.size()) {

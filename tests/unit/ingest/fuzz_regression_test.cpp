@@ -82,7 +82,7 @@ TEST(FuzzRegressionTest, PythonLiteralCrashersAreHandled) {
 }
 
 TEST(FuzzRegressionTest, AVersionNumberBeyondIntIsAnErrorNotAnException) {
-  // Found by fuzz_arxiv_json and fuzz_atom: core::ParseArxivId used std::stoi, which threw.
+  // Reproduced with fuzz_arxiv_json and fuzz_atom: core::ParseArxivId used std::stoi, which threw.
   EXPECT_FALSE(core::ParseArxivId("2501.01234v99999999999").ok());
   EXPECT_FALSE(core::ParseArxivId("hep-th/9901001v4294967296").ok());
   EXPECT_EQ(core::ParseArxivId("2501.01234v12").value().version, 12);
