@@ -16,8 +16,10 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   CommandRegistry registry{app, globals, run};
   RegisterCatalogueCommands(registry);
-  RegisterSearchCommands(registry);
   RegisterWebCommands(registry);
+  RegisterLiveCommands(registry);
+  RegisterSearchCommands(registry);
+  RegisterMailCommands(registry);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : kExitOk;
 }
