@@ -19,7 +19,6 @@ int main(int argc, char** argv) {
   RegisterWebCommands(registry);
   RegisterLiveCommands(registry);
   RegisterSearchCommands(registry);
-  RegisterMailCommands(registry);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : kExitOk;
 }
