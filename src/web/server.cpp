@@ -150,6 +150,18 @@ std::string CleanForLog(std::string_view text) {
 
 }  // namespace
 
+// httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, fixed when Debian built the
+// library): a burst of new connections overflows it, and each dropped SYN costs the client a 1 s
+// retransmit (RFC 6298 §2.1). Linux lets listen() be called again to raise the backlog; this
+// subclass reaches the listening socket to do that.
+class HttpServer : public httplib::Server {
+ public:
+  void RaiseBacklog(int backlog) {
+    socket_t sock = svr_sock_;
+    if (sock != INVALID_SOCKET) ::listen(sock, backlog);
+  }
+};
+
 struct Server::Impl {
   ServerOptions options;
   Router router;
@@ -159,7 +171,7 @@ struct Server::Impl {
 #ifdef PAPERFEED_HAVE_SEARCH
   std::unique_ptr<search::SearchService> search;
 #endif
-  httplib::Server http;
+  HttpServer http;
   std::unique_ptr<ResponseCache> cache;
   // Bumped whenever the database may have changed: a write request finished here, or a connection
   // saw another connection's commit (PRAGMA data_version). Cached responses of older generations
@@ -348,7 +360,7 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   // httplib serves a keep-alive connection on one worker until it closes, so there must be a
   // worker for each client connection we expect at once.
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  http.set_keep_alive_max_count(1000);
+  http.set_keep_alive_max_count(100000);
   http.set_keep_alive_timeout(5);
   http.set_read_timeout(10);
   http.set_write_timeout(10);
@@ -381,6 +393,7 @@ core::Result<int> Server::Bind() {
     return core::MakeError(core::ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" +
                                                      std::to_string(impl_->options.port) +
                                                      " (in use, or not an address of this machine); pass --listen");
+  impl_->http.RaiseBacklog(1024);
   impl_->port = port;
   return port;
 }
