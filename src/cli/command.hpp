@@ -41,4 +41,10 @@ void RegisterWebCommands(CommandRegistry& registry);        // serve
 void RegisterLiveCommands(CommandRegistry& registry);       // harvest, fetch-arxiv, fetch-hf
 void RegisterSearchCommands(CommandRegistry& registry);     // search, similar, index, eval-ir
 
+void RegisterMailCommands(CommandRegistry& registry);        // digest, subscribers
+
+// The mail side of `serve` (outbox delivery and the digest scheduler, configured like `digest run`);
+// runs until the returned handle is destroyed. nullptr (with a message on stderr) when mail is off.
+std::shared_ptr<void> StartMailForServe(const GlobalOptions& globals, const std::string& index_dir);
+
 }  // namespace paperfeed::cli

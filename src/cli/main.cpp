@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   RegisterWebCommands(registry);
   RegisterLiveCommands(registry);
   RegisterSearchCommands(registry);
+  RegisterMailCommands(registry);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : kExitOk;
 }

@@ -62,6 +62,9 @@ int Serve(const GlobalOptions& globals, const ServeOptions& options) {
               server_options.host.c_str(), port.value(), globals.db_path.c_str());
   std::fflush(stdout);
 
+  // Outbox delivery and the digest scheduler (mail/), stopped after the server.
+  auto mail = StartMailForServe(globals, options.index_dir);
+
   web::Server* raw = server.value().get();
   std::thread waiter([&signals, raw] {
     int received = 0;

@@ -21,6 +21,16 @@ std::string JoinLines(const std::vector<std::string>& items) {
   return out;
 }
 
+// Escapes LIKE's wildcards so that user text matches literally (ESCAPE '\').
+std::string EscapeLike(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::vector<std::string> SplitLines(std::string_view text) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -396,6 +406,73 @@ Result<bool> SubscriptionStore::TryRateLimited(const std::string& key, int max, 
   if (auto r = insert->Run(); !r) return r.error();
   if (auto r = tx.Commit(); !r) return r.error();
   return true;
+}
+
+namespace {
+
+// The day after a YYYY-MM-DD day, as an exclusive upper bound on ISO timestamps.
+std::string NextDay(const std::string& day) {
+  if (day.size() != 10) return day + "~";
+  int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2)), d = std::stoi(day.substr(8, 2));
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int days_in_month = (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ? 29 : kDays[m - 1];
+  if (++d > days_in_month) {
+    d = 1;
+    if (++m > 12) m = 1, ++y;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+Result<std::vector<DigestPaperRow>> RunPaperQuery(Database& db, const std::string& condition, const std::string& value,
+                                                  const std::string& value2, const std::string& first_day,
+                                                  const std::string& last_day, int limit) {
+  // published is ISO 8601 UTC, so day bounds compare as strings and use papers_published.
+  auto s = db.Prepare(
+      "SELECT p.id, p.title, p.authors, p.abstract, p.primary_category, p.published, p.github_repo, "
+      "COALESCE((SELECT MAX(upvotes) FROM daily_entries d WHERE d.paper_id = p.id), 0) AS up "
+      "FROM papers p WHERE p.published >= ?1 AND p.published < ?2 AND (" + condition + ") "
+      "ORDER BY up DESC, p.published DESC, p.id LIMIT ?5");
+  if (!s) return s.error();
+  s->Bind(1, first_day).Bind(2, NextDay(last_day)).Bind(3, value).Bind(4, value2).Bind(5, limit);
+  std::vector<DigestPaperRow> out;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!row.value()) break;
+    DigestPaperRow p;
+    p.id = s->Text(0);
+    p.title = s->Text(1);
+    p.authors = SplitLines(s->TextView(2));
+    p.abstract = s->Text(3);
+    p.primary_category = s->Text(4);
+    p.published = s->Text(5);
+    p.github_repo = s->OptionalText(6);
+    p.upvotes = s->Int(7);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<DigestPaperRow>> SubscriptionStore::NewPapersInCategory(const std::string& category,
+                                                                          const std::string& first_day,
+                                                                          const std::string& last_day, int limit) {
+  // categories is space separated: an exact category, or a prefix followed by "." ("cs" -> "cs.LG").
+  return RunPaperQuery(db_, "(' ' || p.categories || ' ') LIKE ('% ' || ?3 || ' %') ESCAPE '\\' OR "
+                            "(' ' || p.categories) LIKE ('% ' || ?4 || '.%') ESCAPE '\\'",
+                       EscapeLike(category), EscapeLike(category), first_day, last_day, limit);
+}
+
+Result<std::vector<DigestPaperRow>> SubscriptionStore::NewPapersByAuthor(const std::string& name,
+                                                                        const std::string& first_day,
+                                                                        const std::string& last_day, int limit) {
+  // authors holds one name a line; LIKE compares ASCII case-insensitively.
+  return RunPaperQuery(db_, "(char(10) || p.authors || char(10)) LIKE ('%' || char(10) || ?3 || char(10) || '%') "
+                            "ESCAPE '\\' AND ?4 = ?4",
+                       EscapeLike(name), "", first_day, last_day, limit);
 }
 
 Result<std::string> SubscriptionStore::SecretOrInsert(const std::string& name, const std::string& fresh) {

@@ -64,6 +64,18 @@ struct OutboxMessage {
   std::optional<int64_t> sent_at;
 };
 
+// A paper as a digest lists it, with its upvotes in the daily list (0 when not listed).
+struct DigestPaperRow {
+  std::string id;
+  std::string title;
+  std::vector<std::string> authors;
+  std::string abstract;
+  std::string primary_category;
+  std::string published;  // ISO 8601
+  std::optional<std::string> github_repo;
+  int64_t upvotes = 0;
+};
+
 struct OutboxCounts {
   int64_t pending = 0, sending = 0, sent = 0, failed = 0, skipped = 0;
 };
@@ -118,6 +130,14 @@ class SubscriptionStore {
   // Sliding-window rate limit: true (and the attempt recorded) when fewer than `max` attempts with
   // this key happened in the last `window_seconds`.
   core::Result<bool> TryRateLimited(const std::string& key, int max, int64_t window_seconds, int64_t now);
+
+  // Papers first published on days [first_day, last_day] whose categories include `category` ("cs.LG")
+  // or start with it ("cs"), most upvoted then newest first.
+  core::Result<std::vector<DigestPaperRow>> NewPapersInCategory(const std::string& category, const std::string& first_day,
+                                                                const std::string& last_day, int limit);
+  // The same for papers with an author named exactly `name` (ASCII case-insensitive).
+  core::Result<std::vector<DigestPaperRow>> NewPapersByAuthor(const std::string& name, const std::string& first_day,
+                                                              const std::string& last_day, int limit);
 
   // A named secret, created from `fresh` on first use (so that every process sharing the
   // database signs with the same key).

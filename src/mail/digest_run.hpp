@@ -1,0 +1,94 @@
+// mail/digest_run: one digest run — render every due subscriber's digest into the outbox (exactly
+// one row per subscriber and period), then let the outbox sender deliver them. Used by
+// `paperfeed digest run` (cron) and by the scheduler inside `serve`.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "mail/digest.hpp"
+#include "mail/mail_config.hpp"
+#include "mail/outbox_sender.hpp"
+#include "mail/subscription_service.hpp"
+#include "mail/time_zone.hpp"
+
+namespace paperfeed::store {
+class Catalogue;
+}
+namespace paperfeed::search {
+class SearchService;
+}
+
+namespace paperfeed::mail {
+
+struct RenderReport {
+  DigestPeriodInfo period;
+  int subscribers = 0;  // confirmed, active subscribers of the period
+  int rendered = 0;     // new outbox rows with a digest
+  int already = 0;      // had their row from an earlier (perhaps interrupted) run
+  int empty = 0;        // nothing to say: recorded as skipped, not sent
+  std::vector<std::string> warnings;
+};
+
+// The whole message of one digest for one subscriber (headers, both parts, RFC 8058 headers).
+core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscriber& subscriber,
+                                             const SubscriptionService& links, const TimeZone& zone, int64_t now,
+                                             const std::string& message_id);
+
+// Renders and records (in transactions of a few hundred rows) the digests of every active
+// subscriber of `period` that has no outbox row for it yet. Safe to rerun at any point.
+core::Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& source,
+                                         const SubscriptionService& links, const TimeZone& zone,
+                                         const DigestPeriodInfo& period, int64_t now,
+                                         const std::function<void(int done, int total)>& progress = {});
+
+// One digest as it would be sent now, without recording or sending it (`digest preview`).
+// kNotFound for an unknown address; an empty digest is returned as kConflict with a message.
+core::Result<std::string> PreviewDigest(store::Catalogue& catalogue, DigestSource& source,
+                                        const SubscriptionService& links, const TimeZone& zone,
+                                        const DigestPeriodInfo& period, const std::string& email, int64_t now);
+
+// The mail side of `serve`: a thread that drains the outbox whenever something is queued (or every
+// `poll_seconds`) and, at config.send_time in config.time_zone, runs the daily digest (and on
+// config.weekly_weekday the weekly one). Stops (finishing the message in flight) when destroyed.
+class MailRuntime {
+ public:
+  struct Options {
+    std::string db_path;
+    std::string index_dir;        // search indexes for topic digests ("" = next to the database)
+    double poll_seconds = 30;
+    bool schedule_digests = true; // false: only deliver what others queue (confirmations)
+  };
+  static core::Result<std::unique_ptr<MailRuntime>> Start(const Options& options, const MailConfig& config);
+  ~MailRuntime();
+  MailRuntime(const MailRuntime&) = delete;
+  MailRuntime& operator=(const MailRuntime&) = delete;
+
+  // The next time the scheduler will run digests (Unix seconds).
+  int64_t next_run() const { return next_run_.load(); }
+
+ private:
+  MailRuntime() = default;
+  void Loop();
+  core::Result<void> RunScheduled(int64_t scheduled_for);
+  core::Result<void> DrainOnce();
+
+  Options options_;
+  MailConfig config_;
+  std::optional<TimeZone> zone_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> next_run_{0};
+  std::unique_ptr<std::thread> thread_;
+};
+
+// The next send time strictly after `after`: config.send_time on the next local day that has it.
+int64_t NextSendTime(const TimeZone& zone, int send_minutes, int64_t after);
+
+}  // namespace paperfeed::mail
