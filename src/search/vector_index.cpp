@@ -71,8 +71,14 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
     return MakeError(ErrorCode::kInvalidInput, "vector index " + path + " is damaged (" + e.what() +
                                                    "); run `paperfeed index rebuild`");
   }
-  if (index->impl_->graph->data_size_ != static_cast<size_t>(params.dimension) * sizeof(float))
+  auto& g = *index->impl_->graph;
+  // The file's vector size is the gap between the links and the label of an element.
+  if (g.label_offset_ - g.offsetData_ != static_cast<size_t>(params.dimension) * sizeof(float))
     return MakeError(ErrorCode::kInvalidInput, "vector index " + path + " has another dimension than its model");
+  // hnswlib 0.6 does not restore its count of deleted elements on load; recount them.
+  g.num_deleted_ = 0;
+  for (size_t i = 0; i < g.cur_element_count; ++i)
+    if (g.isMarkedDeleted(static_cast<hnswlib::tableint>(i))) ++g.num_deleted_;
   return index;
 }
 

@@ -19,7 +19,7 @@ struct VectorIndexParams {
   // measurement (bench/eval_semantic.sh): recall@10 against exact search >= 0.95.
   int m = 16;
   int ef_construction = 100;
-  int ef_search = 96;
+  int ef_search = 128;
   uint64_t seed = 100;
 };
 

@@ -1,0 +1,175 @@
+// The semantic half through the search service: training on the catalogue, similar papers,
+// persistence, incremental catch-up, repair of a torn journal, filters.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "search/search_service.hpp"
+#include "semantic_fixture.hpp"
+#include "test_support.hpp"
+
+namespace paperfeed::search {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SemanticSearchTest : public testing::CatalogueTest {
+ protected:
+  void SetUp() override {
+    CatalogueTest::SetUp();
+    papers_ = testing::FixturePapers();
+    // A near-duplicate of paper 42: the same abstract with its sentences' order changed a bit
+    // and a reworded title, as a later version or a workshop copy would be.
+    twin_ = papers_[42];
+    twin_.id = "9901.00001";
+    twin_.title = "On " + papers_[42].title;
+    twin_.abstract = papers_[42].abstract + " We also discuss extensions.";
+    for (const auto& p : papers_) ASSERT_TRUE(catalogue_->UpsertPaper(p).ok());
+    ASSERT_TRUE(catalogue_->UpsertPaper(twin_).ok());
+  }
+  std::unique_ptr<SearchService> Open() {
+    auto service = OpenSearchService(*catalogue_, index_dir());
+    EXPECT_TRUE(service.ok()) << service.error().message;
+    return std::move(service.value());
+  }
+  std::string index_dir() const { return dir_.File("index"); }
+  std::vector<std::string> Ids(const SearchResults& r) {
+    std::vector<std::string> ids;
+    for (const auto& h : r.hits) ids.push_back(h.paper_id);
+    return ids;
+  }
+  std::vector<core::Paper> papers_;
+  core::Paper twin_;
+};
+
+TEST_F(SemanticSearchTest, SimilarReturnsTheNearDuplicateFirst) {
+  auto service = Open();
+  auto similar = service->Similar(papers_[42].id, 5);
+  ASSERT_TRUE(similar.ok()) << similar.error().message;
+  ASSERT_FALSE(similar->empty());
+  EXPECT_EQ((*similar)[0].paper_id, twin_.id);
+  for (const auto& h : *similar) EXPECT_NE(h.paper_id, papers_[42].id);
+}
+
+TEST_F(SemanticSearchTest, SemanticAndHybridModesFindThePaperFromItsTitle) {
+  auto service = Open();
+  for (auto mode : {SearchMode::kSemantic, SearchMode::kHybrid}) {
+    SearchOptions options;
+    options.mode = mode;
+    options.limit = 3;
+    auto r = service->Search(papers_[7].title, options);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->mode_used, mode);
+    ASSERT_FALSE(r->hits.empty());
+    EXPECT_EQ(r->hits[0].paper_id, papers_[7].id) << SearchModeName(mode);
+  }
+}
+
+TEST_F(SemanticSearchTest, IndexSurvivesAReopenWithoutRetraining) {
+  std::vector<std::string> before;
+  {
+    auto service = Open();
+    SearchOptions options;
+    options.mode = SearchMode::kSemantic;
+    before = Ids(*service->Search(papers_[11].title, options));
+  }
+  const std::string current = testing::ReadFile(index_dir() + "/semantic/CURRENT");
+  ASSERT_FALSE(current.empty());
+  auto service = Open();
+  EXPECT_EQ(testing::ReadFile(index_dir() + "/semantic/CURRENT"), current);  // no new generation
+  SearchOptions options;
+  options.mode = SearchMode::kSemantic;
+  EXPECT_EQ(Ids(*service->Search(papers_[11].title, options)), before);
+}
+
+TEST_F(SemanticSearchTest, CatchUpEmbedsNewPapersWithTheTrainedModel) {
+  auto service = Open();
+  const std::string current = testing::ReadFile(index_dir() + "/semantic/CURRENT");
+  core::Paper fresh = papers_[100];
+  fresh.id = "9901.00002";
+  fresh.title = "Revisited: " + papers_[100].title;
+  ASSERT_TRUE(catalogue_->UpsertPaper(fresh).ok());
+  ASSERT_TRUE(service->CatchUp().ok());
+  EXPECT_EQ(testing::ReadFile(index_dir() + "/semantic/CURRENT"), current);  // no retraining
+  auto similar = service->Similar(fresh.id, 3);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_FALSE(similar->empty());
+  EXPECT_EQ((*similar)[0].paper_id, papers_[100].id);
+  // And it survives a restart through the journal.
+  service.reset();
+  service = Open();
+  similar = service->Similar(fresh.id, 3);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_FALSE(similar->empty());
+  EXPECT_EQ((*similar)[0].paper_id, papers_[100].id);
+}
+
+TEST_F(SemanticSearchTest, ATornJournalIsCutAtItsLastWholeRecord) {
+  {
+    auto service = Open();
+    core::Paper fresh = papers_[5];
+    fresh.id = "9901.00003";
+    ASSERT_TRUE(catalogue_->UpsertPaper(fresh).ok());
+    ASSERT_TRUE(service->CatchUp().ok());
+  }
+  std::string gen = testing::ReadFile(index_dir() + "/semantic/CURRENT");
+  gen.pop_back();
+  const std::string journal = index_dir() + "/semantic/" + gen + "/journal";
+  const auto whole = fs::file_size(journal);
+  ASSERT_GT(whole, 0u);
+  { std::ofstream(journal, std::ios::app | std::ios::binary) << "A\x01\x02 torn"; }
+  auto service = Open();
+  EXPECT_EQ(fs::file_size(journal), whole);
+  auto similar = service->Similar("9901.00003", 3);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_FALSE(similar->empty());
+  EXPECT_EQ((*similar)[0].paper_id, papers_[5].id);
+}
+
+TEST_F(SemanticSearchTest, ADamagedModelIsRebuiltOnOpen) {
+  { auto service = Open(); }
+  std::string gen = testing::ReadFile(index_dir() + "/semantic/CURRENT");
+  gen.pop_back();
+  { std::ofstream(index_dir() + "/semantic/" + gen + "/model.bin", std::ios::binary | std::ios::trunc) << "garbage"; }
+  auto service = Open();
+  auto similar = service->Similar(papers_[42].id, 1);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_EQ(similar->size(), 1u);
+  EXPECT_EQ((*similar)[0].paper_id, twin_.id);
+}
+
+TEST_F(SemanticSearchTest, CategoryFilterHoldsInSemanticMode) {
+  auto service = Open();
+  SearchOptions options;
+  options.mode = SearchMode::kSemantic;
+  options.limit = 20;
+  options.category = "hep-ph";
+  auto r = service->Search(papers_[0].title, options);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->hits.empty());
+  for (const auto& h : r->hits) {
+    bool in = false;
+    for (const auto& p : papers_)
+      if (p.id == h.paper_id)
+        for (const auto& c : p.categories) in = in || c == "hep-ph";
+    EXPECT_TRUE(in) << h.paper_id;
+  }
+}
+
+TEST_F(SemanticSearchTest, RebuildRetrainsIntoANewGeneration) {
+  auto service = Open();
+  const std::string before = testing::ReadFile(index_dir() + "/semantic/CURRENT");
+  ASSERT_TRUE(service->Rebuild(false).ok());
+  const std::string after = testing::ReadFile(index_dir() + "/semantic/CURRENT");
+  EXPECT_NE(after, before);
+  std::string old = before;
+  old.pop_back();
+  EXPECT_FALSE(fs::exists(index_dir() + "/semantic/" + old));
+  auto similar = service->Similar(papers_[42].id, 1);
+  ASSERT_TRUE(similar.ok());
+  EXPECT_EQ((*similar)[0].paper_id, twin_.id);
+}
+
+}  // namespace
+}  // namespace paperfeed::search
