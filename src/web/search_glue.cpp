@@ -94,6 +94,7 @@ core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bo
   out.papers = std::move(papers.value());
   out.total = results->total_estimate;
   out.parsed_query = results->parsed_query;
+  out.mode_used = search::SearchModeName(results->mode_used);
   return out;
 #else
   (void)ctx;

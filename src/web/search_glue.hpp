@@ -32,6 +32,7 @@ struct SearchOutcome {
   std::vector<FoundPaper> papers;
   int64_t total = 0;
   std::string parsed_query;
+  std::string mode_used;  // the mode that actually ran (semantic/hybrid fall back to keyword without a semantic backend)
 };
 
 // Reads q, mode, cat, from, to, limit, p from the request. kInvalidInput names the bad parameter.

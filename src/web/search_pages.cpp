@@ -123,9 +123,13 @@ void SearchPage(const Request& req, Response& res, Context& ctx) {
                      ? Render("<p class=\"empty\" id=\"no-results\">No papers match “{}”. Try fewer words, another mode, or "
                               "remove the filters.</p>",
                               q.q)
-                     : Render("<p class=\"meta\" id=\"result-count\">About {} papers for “{}” ({} search). "
+                     : Render("<p class=\"meta\" id=\"result-count\">About {} papers for “{}” ({} search{}). "
                               "<a href=\"/feeds/search.atom?{}\">Follow this search</a></p>",
-                              outcome->total, q.q, q.mode, FeedQuery(q));
+                              outcome->total, q.q, q.mode,
+                              !outcome->mode_used.empty() && outcome->mode_used != q.mode
+                                  ? Render(", run as {}: no semantic index on this server", outcome->mode_used)
+                                  : Html(),
+                              FeedQuery(q));
   SendPage(res, ctx, options, Render("<h1>Search</h1>{}{}<div class=\"cards\">{}</div>{}", SearchForm(q), summary, cards, pager));
 }
 
