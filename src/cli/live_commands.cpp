@@ -257,6 +257,11 @@ void RegisterFetchHf(CommandRegistry& r) {
       if (report) {
         extra["days"] = report->days;
         extra["empty_days"] = report->empty_days;
+        extra["full_days"] = report->full_days;
+        for (const auto& day : report->full_days) {
+          std::cerr << "paperfeed: the list of " << day << " filled a whole answer (" << ingest::kHfEntriesPerRequest
+                    << " entries); Hugging Face may hold more for that day\n";
+        }
         if (!options->json) {
           std::cout << "fetch-hf " << fetch.from << " to " << fetch.to << ": " << report->days << " days, "
                     << report->empty_days << " of them empty"

@@ -29,7 +29,7 @@ std::string WithQuery(const std::string& base, const std::string& query) {
   return base + (base.find('?') == std::string::npos ? "?" : "&") + query;
 }
 
-// Passes records on to the ingester and notes which ids came back.
+// Passes records on to the ingester and notes which ids came back and how many entries there were.
 class IdRecorder final : public RecordSink {
  public:
   explicit IdRecorder(RecordSink& target) : target_(target) {}
@@ -37,12 +37,17 @@ class IdRecorder final : public RecordSink {
     ids_.push_back(record.paper.id);
     target_.OnRecord(std::move(record));
   }
-  void OnError(RecordError&& error) override { target_.OnError(std::move(error)); }
+  void OnError(RecordError&& error) override {
+    ++errors_;
+    target_.OnError(std::move(error));
+  }
   const std::vector<std::string>& ids() const { return ids_; }
+  size_t entries() const { return ids_.size() + errors_; }
 
  private:
   RecordSink& target_;
   std::vector<std::string> ids_;
+  size_t errors_ = 0;
 };
 
 // Writes `content` to `path` through a temporary file and a rename, so a crash never leaves half a file.
@@ -84,7 +89,7 @@ core::Result<ArxivFetchReport> FetchArxivIds(const std::vector<std::string>& ids
   if (wanted.empty()) return report;
 
   HttpOptions http_options = options.http;
-  http_options.initial_backoff = std::max(http_options.initial_backoff, options.delay);
+  http_options.min_wait = std::max(http_options.min_wait, options.delay);  // a retry is a request too
   HttpClient http(http_options);
   const size_t per_request = std::max<size_t>(1, options.ids_per_request);
   std::set<std::string> returned;
@@ -136,14 +141,15 @@ core::Result<HfFetchReport> FetchHfDaily(Ingester& ingester, const HfFetchOption
     if (ec) return core::MakeError(ErrorCode::kIo, *options.save_dir + ": cannot create directory (" + ec.message() + ")");
   }
   HttpOptions http_options = options.http;
-  http_options.initial_backoff = std::max(http_options.initial_backoff, options.delay);
+  http_options.min_wait = std::max(http_options.min_wait, options.delay);  // a retry is a request too
   HttpClient http(http_options);
   HfFetchReport report;
   std::unique_ptr<core::ProgressBar> bar;
   if (options.progress && days->size() > 1) bar = std::make_unique<core::ProgressBar>("fetch-hf", days->size(), " days");
   for (const auto& day : days.value()) {
     if (report.days > 0) Wait(options.http.sleep, options.delay);
-    const std::string url = WithQuery(options.base_url, "date=" + day);
+    const std::string url =
+        WithQuery(options.base_url, "date=" + day + "&limit=" + std::to_string(kHfEntriesPerRequest));
     auto response = http.Get(url, ExpectedContent::kJson);
     if (!response) return response.error();
     if (options.save_dir) {
@@ -151,8 +157,14 @@ core::Result<HfFetchReport> FetchHfDaily(Ingester& ingester, const HfFetchOption
       if (auto r = WriteFileAtomically(path, response->body); !r) return r.error();
       report.saved_files.push_back(path.string());
     }
-    if (IsEmptyJsonArray(response->body)) ++report.empty_days;
-    else if (auto r = ingester.IngestDocument(response->body, url, InputFormat::kHfDaily); !r) return r.error();
+    if (IsEmptyJsonArray(response->body)) {
+      ++report.empty_days;
+    } else {
+      // The parser reads the list's day from the `date=` in the source name.
+      IdRecorder recorder(ingester);
+      ParseHfDaily(response->body, url, recorder);
+      if (recorder.entries() >= static_cast<size_t>(kHfEntriesPerRequest)) report.full_days.push_back(day);
+    }
     if (auto r = ingester.Flush(); !r) return r.error();
     ++report.days;
     if (bar) bar->Update(static_cast<uint64_t>(report.days));

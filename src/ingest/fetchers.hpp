@@ -48,7 +48,12 @@ struct HfFetchReport {
   int days = 0;
   int empty_days = 0;                  // days whose list was an empty array
   std::vector<std::string> saved_files;
+  std::vector<std::string> full_days;  // days that filled a whole answer: there may be more entries
 };
+
+// Entries asked for per day. The API answers 50 by default (several archived days hold exactly 50),
+// up to 100 when asked; no day so far has come near 100.
+inline constexpr int kHfEntriesPerRequest = 100;
 
 // Fetches GET <base>?date=D for every day D from `from` to `to` (weekends too: the list has
 // entries on some), ingests each answer and optionally keeps it on disk in the layout of

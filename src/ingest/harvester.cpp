@@ -78,7 +78,7 @@ core::Result<HarvestReport> HarvestOai(store::Catalogue& catalogue, Ingester& in
 
   HttpOptions http_options = options.http;
   // A retry is a request too: never retry sooner than the politeness delay.
-  http_options.initial_backoff = std::max(http_options.initial_backoff, options.delay);
+  http_options.min_wait = std::max(http_options.min_wait, options.delay);
   HttpClient http(http_options);
   Pacer pacer(options.delay, options.http.sleep);
 

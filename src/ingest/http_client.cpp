@@ -348,6 +348,7 @@ core::Result<HttpResponse> HttpClient::Get(const HttpRequest& request) {
       }
     }
     if (attempt_number >= max_attempts) break;
+    wait = std::max(wait, options_.min_wait);
     if (options_.on_retry) {
       options_.on_retry(last_error.message + "; retrying in " + std::to_string((wait.count() + 999) / 1000) + " s (attempt " +
                         std::to_string(attempt_number + 1) + " of " + std::to_string(max_attempts) + ")");

@@ -27,6 +27,7 @@ struct HttpOptions {
   std::chrono::milliseconds initial_backoff{2'000};  // doubled after each failure, with jitter
   std::chrono::milliseconds max_backoff{120'000};
   std::chrono::milliseconds max_retry_after{600'000};  // a longer Retry-After is cut to this
+  std::chrono::milliseconds min_wait{0};  // no retry sooner than this (a source's politeness delay)
   uint64_t max_body_bytes = 512ull << 20;
   std::string user_agent = DefaultUserAgent();
   SleepFunction sleep;  // empty: really sleep

@@ -138,6 +138,7 @@ TEST_F(FetchersTest, FetchHfAsksForEveryDayIncludingWeekendsAndSavesTheRawAnswer
   const auto requests = server_.requests();
   ASSERT_EQ(requests.size(), 4u);
   EXPECT_EQ(requests[0].Param("date"), "2026-08-14");
+  EXPECT_EQ(requests[0].Param("limit"), "100");  // the API's default is 50
   EXPECT_EQ(requests[1].Param("date"), "2026-08-15");
   EXPECT_EQ(requests[3].Param("date"), "2026-08-17");
   EXPECT_EQ(waits_.size(), 3u);
@@ -153,6 +154,21 @@ TEST_F(FetchersTest, FetchHfAsksForEveryDayIncludingWeekendsAndSavesTheRawAnswer
   EXPECT_EQ(stats->papers, 46);
   EXPECT_EQ(stats->daily_entries, 46);
   EXPECT_EQ(stats->days, 2);
+  EXPECT_TRUE(report->full_days.empty());
+}
+
+TEST_F(FetchersTest, FetchHfFlagsADayThatFillsAWholeAnswer) {
+  std::string hundred = "[";
+  for (int i = 0; i < kHfEntriesPerRequest; ++i) hundred += (i ? ",{}" : "{}");
+  hundred += "]";
+  server_.On("/api/daily_papers", {}, {ReplayResponse::Text(200, hundred, "application/json")});
+  auto options = HfOptions();
+  options.from = "2026-08-14";
+  Ingester ingester(*catalogue_, Quiet());
+  auto report = FetchHfDaily(ingester, options);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->full_days, (std::vector<std::string>{"2026-08-14"}));
+  EXPECT_EQ(ingester.summary().rejected, kHfEntriesPerRequest);  // empty objects are not entries
 }
 
 TEST_F(FetchersTest, FetchHfStopsAtAnAnswerThatIsNotJson) {

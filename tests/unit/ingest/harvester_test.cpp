@@ -182,7 +182,8 @@ TEST_F(HarvesterTest, SavesNoStateWhenTheFirstPageNeverComes) {
   EXPECT_EQ(server_.request_count(), 3u);
   // Retries wait at least the politeness delay.
   ASSERT_EQ(waits_.size(), 2u);
-  EXPECT_GE(waits_[0], milliseconds(1000));
+  EXPECT_GE(waits_[0], milliseconds(2000));
+  EXPECT_GE(waits_[1], milliseconds(2000));
   const auto state = State();
   EXPECT_FALSE(state.resumption_token.has_value());
   EXPECT_FALSE(state.last_datestamp.has_value());

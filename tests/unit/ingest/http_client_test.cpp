@@ -104,6 +104,17 @@ TEST(HttpClientTest, CapsALongRetryAfter) {
   EXPECT_EQ(sleeps.waits[0], milliseconds(30'000));
 }
 
+TEST(HttpClientTest, NeverRetriesSoonerThanTheMinimumWait) {
+  ReplayServer server;
+  server.On("/", {}, {ReplayResponse::RetryAfter(503, "0"), ReplayResponse::Text(500, "x"), ReplayResponse::Text(200, "ok")});
+  RecordedSleeps sleeps;
+  auto options = sleeps.Options();
+  options.min_wait = milliseconds(3000);  // a source's politeness delay
+  HttpClient client(options);
+  ASSERT_TRUE(client.Get(server.Url("/")).ok());
+  EXPECT_EQ(sleeps.waits, (std::vector<milliseconds>{milliseconds(3000), milliseconds(3000)}));
+}
+
 TEST(HttpClientTest, ReadsRetryAfterInEveryFormTheRfcAllows) {
   // RFC 9110 10.2.3: delay-seconds or an HTTP-date (IMF-fixdate, RFC 850, asctime).
   const auto now = std::chrono::system_clock::from_time_t(1445412390);  // Wed, 21 Oct 2015 07:26:30 GMT
