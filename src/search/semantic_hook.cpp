@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -88,7 +89,10 @@ thread_local std::vector<float> tls_query_vector;
 
 class Backend final : public SemanticBackend {
  public:
-  Backend(std::string dir, const KeywordIndex& keyword) : dir_(std::move(dir)), keyword_(keyword) {}
+  Backend(std::string dir, const KeywordIndex& keyword) : dir_(std::move(dir)), keyword_(keyword) {
+    // For benchmarks only (bench/eval_semantic.sh sweeps it): the fusion weight, 0..1.
+    if (const char* w = std::getenv("PAPERFEED_SEMANTIC_WEIGHT")) semantic_weight_ = std::clamp(std::atof(w), 0.0, 1.0);
+  }
 
   Result<void> Open() {
     std::error_code ec;
@@ -288,7 +292,7 @@ class Backend final : public SemanticBackend {
     const std::vector<float>* q = tls_query_vector.size() == static_cast<size_t>(vectors_ ? vectors_->dimension() : -1)
                                       ? &tls_query_vector
                                       : nullptr;
-    auto fused = WeightedScoreFusion(kw, sem, kSemanticWeight, [this, q](int64_t id) -> std::optional<double> {
+    auto fused = WeightedScoreFusion(kw, sem, semantic_weight_, [this, q](int64_t id) -> std::optional<double> {
       if (!q) return std::nullopt;
       auto s = vectors_->Similarity(q->data(), id);
       if (!s) return std::nullopt;
@@ -413,6 +417,7 @@ class Backend final : public SemanticBackend {
   int64_t change_seq_ = 0;
   int64_t docs_trained_ = 0;
   int64_t journal_records_ = 0;
+  double semantic_weight_ = kSemanticWeight;
 };
 
 }  // namespace
