@@ -67,8 +67,10 @@ make_db() {  # name -> path of a ready database
       "$BIN" --db "$db" ingest --allow-rejects --format hf-daily "$ROOT/data/demo/hf-daily-papers" >&2
     else
       "$BIN" --db "$db" ingest --allow-rejects "$SHARED/arxiv/arxiv-listings-2025-2026.jsonl.gz" >&2
-      "$BIN" --db "$db" ingest --allow-rejects --format hf-daily "$SHARED/hf-daily-papers" >&2
+      "$BIN" --db "$db" ingest --allow-rejects --format hf-daily "$SHARED/hf-daily-papers" >&2 || true
     fi
+    # Build the search indexes now, so that serve starts at once.
+    "$BIN" --db "$db" index rebuild >&2
   fi
   echo "$db"
 }
@@ -105,7 +107,7 @@ for dataset in $DATASETS; do
   port=$(free_port)
   "$BIN" --db "$db" serve --listen "127.0.0.1:$port" --threads "$SERVER_THREADS" --quiet > "$TMP/serve.out" 2> "$TMP/serve.err" &
   PIDS+=($!)
-  for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   base=http://127.0.0.1:$port
   day=$(curl -s "$base/healthz" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["latestDay"])')
   paper=$(curl -s "$base/api/daily_papers?date=$day&limit=1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["paper"]["id"])')

@@ -2,7 +2,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -46,36 +48,49 @@ int Serve(const GlobalOptions& globals, const ServeOptions& options) {
   server_options.index_dir = options.index_dir;
   server_options.cache_bytes = static_cast<size_t>(options.cache_mb) << 20;
 
-  // Block SIGINT/SIGTERM in every thread (workers inherit the mask); one thread waits for them
-  // and stops the server, so in-flight requests finish instead of being cut off.
+  // Block SIGINT/SIGTERM in every thread (threads started later inherit the mask); one thread
+  // waits for them. Before the server runs a signal ends the process (opening the search indexes
+  // may take a while); after, it stops the server so in-flight requests finish.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<web::Server*> running{nullptr};
+  std::atomic<bool> done{false};
+  std::thread waiter([&signals, &running, &done] {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (done) return;
+    web::Server* server = running.load();
+    if (!server) std::_Exit(128 + received);
+    std::fprintf(stderr, "paperfeed: signal %d, finishing requests in flight\n", received);
+    server->Stop();
+  });
+  auto stop_waiter = [&] {
+    done = true;
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+  };
 
   auto server = web::Server::Create(server_options);
-  if (!server) return ReportError(server.error());
+  if (!server) {
+    stop_waiter();
+    return ReportError(server.error());
+  }
   auto port = server.value()->Bind();
-  if (!port) return ReportError(port.error());
+  if (!port) {
+    stop_waiter();
+    return ReportError(port.error());
+  }
   std::printf("paperfeed: serving http://%s:%d/ (database %s); Ctrl-C or SIGTERM stops\n",
               server_options.host.c_str(), port.value(), globals.db_path.c_str());
   std::fflush(stdout);
-
-  // Outbox delivery and the digest scheduler (mail/), stopped after the server.
-  auto mail = StartMailForServe(globals, options.index_dir);
-
   web::Server* raw = server.value().get();
-  std::thread waiter([&signals, raw] {
-    int received = 0;
-    sigwait(&signals, &received);
-    if (received != 0) std::fprintf(stderr, "paperfeed: signal %d, finishing requests in flight\n", received);
-    raw->Stop();
-  });
+  running = raw;
   raw->Run();
   // Run ended (by the signal, or on its own): wake the waiter if it is still waiting.
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  stop_waiter();
   std::fprintf(stderr, "paperfeed: stopped\n");
   return kExitOk;
 }
