@@ -27,3 +27,9 @@ fuzz:
 # page as a static file, on the demo data and the 74,728-paper catalogue. DATASETS=demo for one.
 bench-web:
 	bash bench/bench_web.sh
+
+# Mail benchmark: render and send 10,000 digests to a local SMTP server (aiosmtpd) — digests/s end
+# to end, render-only rate, peak RSS, with and without SMTP connection reuse. DIGESTS=N, TOPICS=0.
+.PHONY: bench-mail
+bench-mail:
+	bash bench/bench_mail.sh

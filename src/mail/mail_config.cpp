@@ -90,6 +90,7 @@ core::Result<MailConfig> LoadMailConfig(const std::string& path, MailConfig base
       {"smtp_verify_tls", flag(&c.smtp_verify_tls)},
       {"smtp_ca_file", str(&c.smtp_ca_file)},
       {"smtp_timeout", num(&c.smtp_timeout_seconds)},
+      {"smtp_reuse_connection", flag(&c.smtp_reuse_connection)},
       {"throttle", [&c](const std::string& v) {
          char* end = nullptr;
          c.throttle_per_second = std::strtod(v.c_str(), &end);

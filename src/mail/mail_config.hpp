@@ -16,6 +16,7 @@ struct MailConfig {
   bool smtp_verify_tls = true;          // check the relay's certificate (turn off only for a local test relay)
   std::string smtp_ca_file;             // extra CA bundle for the relay's certificate
   int smtp_timeout_seconds = 30;        // per message, connect included
+  bool smtp_reuse_connection = true;    // one connection for a whole batch (false: one per message)
   double throttle_per_second = 20;      // messages per second; 0 = as fast as the relay takes them
   int max_attempts = 6;                 // SMTP 4xx / network failures before a message is given up
   int retry_base_seconds = 60;          // backoff: base * 2^(attempt-1), capped at 6 hours

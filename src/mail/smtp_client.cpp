@@ -78,6 +78,7 @@ core::Result<std::unique_ptr<SmtpClient>> SmtpClient::Create(const MailConfig& c
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_READFUNCTION, ReadBody);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (!config.smtp_reuse_connection) curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   return client;
 }
 
