@@ -472,6 +472,16 @@ Result<void> AccountStore::SetPaperHidden(const std::string& paper_id, bool hidd
   return {};
 }
 
+Result<std::optional<bool>> AccountStore::IsPaperHidden(const std::string& paper_id) {
+  auto s = db_.Prepare("SELECT COUNT(*), MIN(hidden) FROM daily_entries WHERE paper_id = ?");
+  if (!s) return s.error();
+  s->Bind(1, paper_id);
+  auto row = s->Step();
+  if (!row) return row.error();
+  if (s->Int(0) == 0) return std::optional<bool>{};
+  return std::optional<bool>(s->Int(1) != 0);
+}
+
 // ---- login attempts ----
 
 Result<void> AccountStore::RecordLoginAttempt(const LoginAttempt& attempt) {

@@ -144,6 +144,8 @@ class AccountStore {
 
   // Hides (or shows again) every daily-list entry of the paper; kNotFound when it has none.
   core::Result<void> SetPaperHidden(const std::string& paper_id, bool hidden);
+  // Whether the paper's daily-list entries are hidden; nothing when it is in no daily list.
+  core::Result<std::optional<bool>> IsPaperHidden(const std::string& paper_id);
 
   // Login attempts, for rate limiting.
   core::Result<void> RecordLoginAttempt(const LoginAttempt& attempt);

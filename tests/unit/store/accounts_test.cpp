@@ -159,7 +159,10 @@ TEST_F(AccountStoreTest, APaperIsSubmittedOnce) {
 
 TEST_F(AccountStoreTest, HidingAPaperMarksEveryDailyEntry) {
   ASSERT_TRUE(catalogue_->UpsertDailyEntry({"2501.00001", "2025-01-02", "ada", "Ada", 3, 0}).ok());
+  EXPECT_EQ(accounts_->IsPaperHidden("2501.00001").value(), std::optional<bool>(false));
   ASSERT_TRUE(accounts_->SetPaperHidden("2501.00001", true).ok());
+  EXPECT_EQ(accounts_->IsPaperHidden("2501.00001").value(), std::optional<bool>(true));
+  EXPECT_FALSE(accounts_->IsPaperHidden("2501.00002").value().has_value());
   auto s = catalogue_->database().Prepare("SELECT hidden FROM daily_entries WHERE paper_id = '2501.00001'");
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(s->Step().value());

@@ -1,0 +1,766 @@
+#include "web/account_handlers.hpp"
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/dates.hpp"
+#include "ingest/fetchers.hpp"
+#include "ingest/ingester.hpp"
+#include "store/accounts.hpp"
+#include "store/catalogue.hpp"
+#include "web/community.hpp"
+#include "web/context.hpp"
+#include "web/layout.hpp"
+#include "web/routes.hpp"
+
+namespace paperfeed::web {
+namespace {
+
+using core::ErrorCode;
+
+// Anonymous forms (log in, sign up) have no session to hold a CSRF token, so they use a
+// double-submit cookie: the form's hidden field must equal this cookie (OWASP CSRF cheat sheet,
+// "Signed double-submit cookie"; SameSite=Strict keeps it off cross-site requests as well).
+constexpr const char* kFormCookie = "paperfeed_form";
+
+// Everything the handlers share. Immutable after registration except the arXiv pacing clock.
+struct AccountState {
+  AccountOptions options;
+  Auth auth;
+  std::mutex arxiv_mutex;
+  std::chrono::steady_clock::time_point arxiv_last{};
+
+  explicit AccountState(const AccountOptions& o) : options(o), auth(o.auth) {}
+};
+using StatePtr = std::shared_ptr<AccountState>;
+
+// ---- small helpers ----
+
+bool SecureSite(const AccountState& state, Context& ctx) {
+  return state.options.auth.secure_cookies || ctx.site().secure_cookies;
+}
+
+// A redirect target that stays on this site: "/path?query", never "//host" or "/\host".
+std::string LocalTarget(std::string_view next, std::string_view fallback = "/") {
+  if (next.empty() || next.size() > 2000 || next[0] != '/') return std::string(fallback);
+  if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return std::string(fallback);
+  for (unsigned char c : next) {
+    if (c < 0x20 || c == 0x7f || c == '\\') return std::string(fallback);
+  }
+  return std::string(next);
+}
+
+std::string ClientIp(const AccountState& state, const Request& req) {
+  if (state.options.trust_forwarded_for) {
+    std::string forwarded = req.Header("X-Forwarded-For");
+    if (!forwarded.empty()) {
+      // The last entry is the one our own proxy appended; earlier ones are the client's word.
+      auto comma = forwarded.rfind(',');
+      std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+      while (!last.empty() && last.front() == ' ') last.erase(0, 1);
+      while (!last.empty() && last.back() == ' ') last.pop_back();
+      if (!last.empty() && last.size() < 64) return last;
+    }
+  }
+  return req.remote_addr.empty() ? "unknown" : req.remote_addr;
+}
+
+// The paper id of a route: "{id}" or "{archive}/{number}" (old-style ids have a slash).
+core::Result<std::string> RoutePaperId(const Request& req) {
+  std::string archive = req.PathParam("archive");
+  std::string raw = archive.empty() ? req.PathParam("id") : archive + "/" + req.PathParam("number");
+  auto id = NormalisePaperId(raw);
+  // A path that names no valid id names no paper.
+  if (!id) return core::MakeError(ErrorCode::kNotFound, "There is no paper '" + raw + "'.");
+  return id;
+}
+
+bool SignedInWithApiToken(const Viewer& viewer) { return viewer.signed_in && viewer.csrf_token.empty(); }
+
+// Form POSTs from a session must carry the session's CSRF token in the hidden field "csrf".
+bool FormCsrfOk(const Viewer& viewer, const Request& req) {
+  if (SignedInWithApiToken(viewer)) return true;
+  return ConstantTimeEquals(viewer.csrf_token, req.Param(kCsrfField));
+}
+
+// Anonymous form POSTs: the hidden field must match the double-submit cookie.
+bool AnonymousFormCsrfOk(const Request& req) {
+  auto cookie = req.Cookie(kFormCookie);
+  return cookie && ConstantTimeEquals(*cookie, req.Param(kCsrfField));
+}
+
+// The double-submit token for an anonymous form, setting the cookie when the browser has none.
+std::string AnonymousFormToken(const AccountState& state, const Request& req, Response& res, Context& ctx) {
+  if (auto cookie = req.Cookie(kFormCookie); cookie && cookie->size() == 43) return *cookie;
+  std::string token = RandomToken();
+  std::string cookie = std::string(kFormCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+  if (SecureSite(state, ctx)) cookie += "; Secure";
+  res.AddHeader("Set-Cookie", cookie);
+  return token;
+}
+
+void ForbiddenPage(Response& res, Context& ctx) {
+  SendErrorPage(res, ctx, 403, "Forbidden",
+                "This form has expired or did not come from this site. Go back, reload the page and try again.");
+}
+
+// A page error from a rule: a signed-in user refused by an admin-only rule gets 403, not 401.
+void SendRuleError(Response& res, Context& ctx, const core::Error& error) {
+  if (error.code == ErrorCode::kUnauthorized && ctx.viewer().signed_in) {
+    SendErrorPage(res, ctx, 403, "Forbidden", error.message);
+    return;
+  }
+  if (error.code == ErrorCode::kInvalidInput) {
+    SendErrorPage(res, ctx, 422, "Please check your input", error.message);
+    return;
+  }
+  SendErrorPage(res, ctx, error);
+}
+
+// The JSON error for a rule's failure: 401/403/404/409/422/429/503 by kind.
+void SendApiError(Response& res, const Viewer& viewer, const core::Error& error) {
+  res.cache = CachePolicy::kNoStore;
+  if (error.code == ErrorCode::kUnauthorized && viewer.signed_in) {
+    SetJsonError(res, 403, "forbidden", error.message);
+  } else if (error.code == ErrorCode::kInvalidInput) {
+    SetJsonError(res, 422, "invalid_input", error.message);
+  } else {
+    SetJsonError(res, error);
+  }
+}
+
+Identity IdentityOf(const Viewer& viewer) {
+  Identity id;
+  id.user.id = viewer.user_id;
+  id.user.name = viewer.name;
+  id.user.display_name = viewer.display_name;
+  id.user.is_admin = viewer.is_admin;
+  id.via = SignedInWithApiToken(viewer) ? Identity::Via::kApiToken : Identity::Via::kSession;
+  id.csrf_token = viewer.csrf_token;
+  return id;
+}
+
+Viewer ViewerOf(const Identity& id) {
+  Viewer v;
+  v.signed_in = true;
+  v.user_id = id.user.id;
+  v.name = id.user.name;
+  v.display_name = id.user.display_name;
+  v.is_admin = id.user.is_admin;
+  v.csrf_token = id.csrf_token;
+  return v;
+}
+
+// Hugging Face's upvotes (the largest over the paper's daily entries) plus local ones.
+int64_t TotalUpvotes(Context& ctx, const std::string& paper_id) {
+  int64_t total = 0;
+  if (auto entries = ctx.catalogue().DailyEntriesForPaper(paper_id)) {
+    for (const auto& e : entries.value()) total = std::max(total, e.upvotes);
+  }
+  store::AccountStore accounts(ctx.database());
+  if (auto local = accounts.LocalUpvoteCounts({paper_id})) {
+    auto it = local->find(paper_id);
+    if (it != local->end()) total += it->second;
+  }
+  return total;
+}
+
+std::string PaperPath(const std::string& paper_id) { return "/papers/" + paper_id; }
+
+std::string FormatTime(int64_t unix_seconds) { return core::UnixToIso(unix_seconds); }
+
+// Comment text as paragraphs: blank lines split paragraphs, single newlines become <br>. Every
+// piece goes through Render, so the text stays text.
+Html CommentBody(const std::string& body) {
+  Html out;
+  Html paragraph;
+  bool open = false;
+  size_t start = 0;
+  auto flush = [&] {
+    if (open) out += Render("<p>{}</p>", paragraph);
+    paragraph = Html();
+    open = false;
+  };
+  while (start <= body.size()) {
+    size_t nl = body.find('\n', start);
+    std::string line = body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) {
+      flush();
+    } else {
+      if (open) paragraph += Render("<br>");
+      paragraph += Html::Text(line);
+      open = true;
+    }
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  flush();
+  return out;
+}
+
+Html ErrorNote(const std::string& message) {
+  if (message.empty()) return Html();
+  return Render("<p class=\"note error-note\" role=\"alert\" id=\"form-error\">{}</p>", message);
+}
+
+// ---- arXiv fetching for submissions ----
+
+FetchMissingPaper MakeFetcher(const StatePtr& state, store::Catalogue& catalogue) {
+  if (state->options.arxiv_api_url.empty()) return {};
+  return [state, &catalogue](const std::string& id) -> core::Result<bool> {
+    // One request at a time, spaced as arXiv asks, however many people submit at once.
+    std::lock_guard lock(state->arxiv_mutex);
+    auto wait = state->arxiv_last + state->options.arxiv_min_interval - std::chrono::steady_clock::now();
+    if (state->arxiv_last.time_since_epoch().count() != 0 && wait > std::chrono::steady_clock::duration::zero()) {
+      std::this_thread::sleep_for(wait);
+    }
+    ingest::IngestOptions ingest_options;
+    ingest_options.progress = false;
+    ingest::Ingester ingester(catalogue, ingest_options);
+    ingest::ArxivFetchOptions fetch;
+    fetch.base_url = state->options.arxiv_api_url;
+    fetch.delay = std::chrono::milliseconds(0);
+    fetch.http.max_attempts = state->options.arxiv_max_attempts;
+    fetch.http.initial_backoff = std::chrono::milliseconds(500);
+    fetch.http.total_timeout = std::chrono::milliseconds(30'000);
+    auto report = ingest::FetchArxivIds({id}, ingester, fetch);
+    state->arxiv_last = std::chrono::steady_clock::now();
+    if (!report) return report.error();
+    auto stored = catalogue.FindPaper(id);
+    if (!stored) return stored.error();
+    return stored.value().has_value();
+  };
+}
+
+// ---- hooks for the read side ----
+
+Viewer ResolveViewer(const AccountState& state, const Request& req, Context& ctx) {
+  store::AccountStore accounts(ctx.database());
+  std::string authorization = req.Header("Authorization");
+  core::Result<std::optional<Identity>> found = std::optional<Identity>{};
+  if (!authorization.empty()) {
+    auto token = BearerToken(authorization);
+    if (!token) return Viewer{};
+    found = state.auth.FromApiToken(accounts, *token);
+  } else if (auto cookie = req.Cookie(kSessionCookie)) {
+    found = state.auth.FromSession(accounts, *cookie);
+  }
+  if (!found || !found.value()) return Viewer{};
+  return ViewerOf(*found.value());
+}
+
+Html UpvoteButton(const Request& req, Context& ctx, const std::string& paper_id, int64_t upvotes) {
+  const Viewer& viewer = ctx.viewer();
+  if (!viewer.signed_in) {
+    return Render(
+        "<a class=\"count upvote-login\" href=\"/login?next={}\" title=\"Log in to upvote\" "
+        "aria-label=\"{} upvotes; log in to upvote\">{}</a>",
+        UrlEncode(LocalTarget(req.Target())), upvotes, upvotes);
+  }
+  store::AccountStore accounts(ctx.database());
+  bool mine = false;
+  if (auto upvoted = accounts.UpvotedBy(viewer.user_id, {paper_id})) mine = !upvoted->empty();
+  return Render(
+      "<form method=\"post\" action=\"{}/upvote\" class=\"upvote inline\" data-paper-id=\"{}\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"
+      "<input type=\"hidden\" name=\"state\" value=\"{}\">"
+      "<button type=\"submit\" class=\"count upvote-button{}\" aria-pressed=\"{}\" title=\"{}\" "
+      "aria-label=\"{} upvotes; {}\">{}</button></form>",
+      PaperPath(paper_id), paper_id, viewer.csrf_token, LocalTarget(req.Target()), mine ? "off" : "on",
+      mine ? " upvoted" : "", mine ? "true" : "false", mine ? "Withdraw your upvote" : "Upvote", upvotes,
+      mine ? "withdraw your upvote" : "upvote", upvotes);
+}
+
+Html CommentsSection(const Request& req, Context& ctx, const std::string& paper_id) {
+  const Viewer& viewer = ctx.viewer();
+  store::AccountStore accounts(ctx.database());
+  auto comments = accounts.CommentsForPaper(paper_id, viewer.is_admin);
+  Html items;
+  int64_t visible = 0;
+  if (comments) {
+    for (const auto& c : comments.value()) {
+      if (!c.removed_by) ++visible;
+      const std::string& who = c.user_display_name.empty() ? c.user_name : c.user_display_name;
+      Html admin;
+      if (viewer.is_admin && !c.removed_by) {
+        admin = Render(
+            " <form method=\"post\" action=\"/admin/comments/{}/remove\" class=\"inline\">"
+            "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+            "<button type=\"submit\" class=\"linklike remove-comment\">Remove</button></form>",
+            c.id, viewer.csrf_token);
+      }
+      Html removed = c.removed_by ? Render(" <span class=\"badge\">removed</span>") : Html();
+      items += Render(
+          "<li class=\"comment\" id=\"comment-{}\"><p class=\"meta\"><strong title=\"{}\">{}</strong> · "
+          "<time datetime=\"{}\">{}</time>{}{}</p><div class=\"comment-body\">{}</div></li>\n",
+          c.id, c.user_name, who, FormatTime(c.created_at), FormatTime(c.created_at).substr(0, 10), removed, admin,
+          CommentBody(c.body));
+    }
+  }
+  Html list = items.empty() ? Render("<p class=\"empty-comments\">No comments yet.</p>")
+                            : Render("<ol class=\"comments\">{}</ol>", items);
+  Html form;
+  if (viewer.signed_in) {
+    form = Render(
+        "<form method=\"post\" action=\"{}/comments\" class=\"comment-form\" id=\"comment-form\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+        "<label for=\"comment-body\">Add a comment</label>"
+        "<textarea id=\"comment-body\" name=\"body\" rows=\"4\" maxlength=\"5000\" required></textarea>"
+        "<p><button type=\"submit\">Comment</button></p></form>",
+        PaperPath(paper_id), viewer.csrf_token);
+  } else {
+    form = Render("<p><a href=\"/login?next={}\">Log in</a> to comment.</p>",
+                  UrlEncode(LocalTarget(req.Target())));
+  }
+  return Render("<section id=\"comments\" aria-labelledby=\"comments-heading\"><h2 id=\"comments-heading\">"
+                "Comments ({})</h2>{}{}</section>",
+                visible, list, form);
+}
+
+Html AdminControls(const Request&, Context& ctx, const std::string& paper_id) {
+  const Viewer& viewer = ctx.viewer();
+  if (!viewer.is_admin) return Html();
+  store::AccountStore accounts(ctx.database());
+  auto hidden = accounts.IsPaperHidden(paper_id);
+  if (!hidden || !hidden.value()) return Html();
+  const bool is_hidden = *hidden.value();
+  return Render(
+      "<form method=\"post\" action=\"/admin{}/hide\" class=\"inline admin-hide\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"hidden\" value=\"{}\">"
+      "<button type=\"submit\" id=\"admin-hide-button\">{}</button></form>",
+      PaperPath(paper_id), viewer.csrf_token, is_hidden ? "0" : "1",
+      is_hidden ? "Show in the daily list again" : "Hide from the daily list");
+}
+
+// ---- pages: sign up, log in, log out ----
+
+struct SignUpValues {
+  std::string name, display_name, email, next, error;
+};
+
+void SendSignUpForm(const AccountState& state, const Request& req, Response& res, Context& ctx,
+                    const SignUpValues& v, int status) {
+  std::string token = AnonymousFormToken(state, req, res, ctx);
+  Html closed;
+  if (!state.options.auth.allow_signup) {
+    closed = Render("<p class=\"note\">Sign-up is closed on this site; ask an admin for an account.</p>");
+  }
+  Html main = Render(
+      "<section class=\"account-form\"><h1>Sign up</h1>{}{}"
+      "<form method=\"post\" action=\"/signup\" id=\"signup-form\" class=\"stacked\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"
+      "<p><label for=\"signup-name\">Name</label> <input id=\"signup-name\" name=\"name\" value=\"{}\" required "
+      "minlength=\"2\" maxlength=\"32\" autocomplete=\"username\" pattern=\"[A-Za-z0-9][A-Za-z0-9_.\\-]*\"> "
+      "<small>2–32 letters, digits, '_', '-' or '.'</small></p>"
+      "<p><label for=\"signup-display\">Display name (optional)</label> <input id=\"signup-display\" "
+      "name=\"display_name\" value=\"{}\" maxlength=\"64\" autocomplete=\"name\"></p>"
+      "<p><label for=\"signup-email\">Email (optional)</label> <input id=\"signup-email\" type=\"email\" "
+      "name=\"email\" value=\"{}\" maxlength=\"254\" autocomplete=\"email\"></p>"
+      "<p><label for=\"signup-password\">Password</label> <input id=\"signup-password\" type=\"password\" "
+      "name=\"password\" required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"> "
+      "<small>at least 8 characters</small></p>"
+      "<p><button type=\"submit\" id=\"signup-submit\">Create account</button></p></form>"
+      "<p>Have an account? <a href=\"/login?next={}\">Log in</a>.</p></section>",
+      closed, ErrorNote(v.error), token, v.next, v.name, v.display_name, v.email, UrlEncode(v.next));
+  SendPage(res, ctx, PageOptions{.title = "Sign up"}, main, status);
+  res.cache = CachePolicy::kNoStore;
+}
+
+void SendLoginForm(const AccountState& state, const Request& req, Response& res, Context& ctx,
+                   const std::string& name, const std::string& next, const std::string& error, int status) {
+  std::string token = AnonymousFormToken(state, req, res, ctx);
+  Html main = Render(
+      "<section class=\"account-form\"><h1>Log in</h1>{}"
+      "<form method=\"post\" action=\"/login\" id=\"login-form\" class=\"stacked\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"
+      "<p><label for=\"login-name\">Name</label> <input id=\"login-name\" name=\"name\" value=\"{}\" required "
+      "maxlength=\"64\" autocomplete=\"username\"></p>"
+      "<p><label for=\"login-password\">Password</label> <input id=\"login-password\" type=\"password\" "
+      "name=\"password\" required maxlength=\"1024\" autocomplete=\"current-password\"></p>"
+      "<p><button type=\"submit\" id=\"login-submit\">Log in</button></p></form>"
+      "<p>New here? <a href=\"/signup?next={}\">Sign up</a>.</p></section>",
+      ErrorNote(error), token, next, name, UrlEncode(next));
+  SendPage(res, ctx, PageOptions{.title = "Log in"}, main, status);
+  res.cache = CachePolicy::kNoStore;
+}
+
+void StartSession(const AccountState& state, Response& res, Context& ctx, const LoginSuccess& login) {
+  res.AddHeader("Set-Cookie", state.auth.SessionCookie(login.session_token, SecureSite(state, ctx)));
+  res.cache = CachePolicy::kNoStore;
+}
+
+// ---- the account page ----
+
+void SendAccountPage(const AccountState& state, Response& res, Context& ctx, const std::string& new_token,
+                     const std::string& error, int status = 200) {
+  (void)state;
+  const Viewer& viewer = ctx.viewer();
+  store::AccountStore accounts(ctx.database());
+  auto user = accounts.FindUserById(viewer.user_id);
+  if (!user || !user.value()) return SendErrorPage(res, ctx, 404, "Not found", "This account no longer exists.");
+  const store::User& u = *user.value();
+  Html fresh;
+  if (!new_token.empty()) {
+    fresh = Render(
+        "<div class=\"note new-token\" role=\"status\"><p>Your new API token — copy it now, it is shown only once:</p>"
+        "<p><code id=\"new-token\">{}</code></p><p>Use it as <code>Authorization: Bearer TOKEN</code>.</p></div>",
+        new_token);
+  }
+  Html rows;
+  if (auto tokens = accounts.ListApiTokens(u.id)) {
+    for (const auto& t : tokens.value()) {
+      rows += Render(
+          "<li id=\"token-{}\"><strong>{}</strong> · created <time datetime=\"{}\">{}</time> · {} "
+          "<form method=\"post\" action=\"/account/tokens/{}/revoke\" class=\"inline\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+          "<button type=\"submit\" class=\"linklike revoke-token\">Revoke</button></form></li>",
+          t.id, t.name, FormatTime(t.created_at), FormatTime(t.created_at).substr(0, 10),
+          t.last_used_at ? "last used " + FormatTime(*t.last_used_at).substr(0, 10) : std::string("never used"), t.id,
+          viewer.csrf_token);
+    }
+  }
+  Html token_list = rows.empty() ? Render("<p>No API tokens.</p>") : Render("<ul class=\"tokens\">{}</ul>", rows);
+  Html main = Render(
+      "<section class=\"account-page\"><h1>Your account</h1>"
+      "<dl class=\"profile\"><dt>Name</dt><dd id=\"account-name\">{}</dd><dt>Display name</dt><dd>{}</dd>"
+      "<dt>Email</dt><dd>{}</dd><dt>Member since</dt><dd>{}</dd><dt>Role</dt><dd>{}</dd></dl>"
+      "<h2>API tokens</h2><p>Programs can upvote and submit with <code>Authorization: Bearer TOKEN</code> "
+      "(<code>POST /api/papers/ID/upvote</code>, <code>POST /api/papers/submit</code>).</p>{}{}{}"
+      "<form method=\"post\" action=\"/account/tokens\" class=\"inline\" id=\"token-form\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"token-name\">Name</label> "
+      "<input id=\"token-name\" name=\"name\" maxlength=\"64\" placeholder=\"notebook\"> "
+      "<button type=\"submit\">Create token</button></form>"
+      "<h2>Submit a paper</h2><p><a href=\"/submit\">Submit an arXiv paper</a> to today's list.</p></section>",
+      u.name, u.display_name.empty() ? std::string("—") : u.display_name, u.email.value_or("—"),
+      FormatTime(u.created_at).substr(0, 10), u.is_admin ? "admin" : "member", ErrorNote(error), fresh, token_list,
+      viewer.csrf_token);
+  SendPage(res, ctx, PageOptions{.title = "Your account"}, main, status);
+  res.cache = CachePolicy::kNoStore;
+}
+
+void SendSubmitForm(Response& res, Context& ctx, const std::string& id, const std::string& error, int status) {
+  Html main = Render(
+      "<section class=\"account-form\"><h1>Submit a paper</h1>"
+      "<p>Put an arXiv paper into today's daily list. When this site does not know it yet, its title, "
+      "authors and abstract are fetched from arXiv.</p>{}"
+      "<form method=\"post\" action=\"/submit\" id=\"submit-form\" class=\"stacked\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+      "<p><label for=\"submit-id\">arXiv id or URL</label> <input id=\"submit-id\" name=\"id\" value=\"{}\" required "
+      "maxlength=\"200\" placeholder=\"2501.01234\"></p>"
+      "<p><button type=\"submit\" id=\"submit-button\">Submit</button></p></form></section>",
+      ErrorNote(error), ctx.viewer().csrf_token, id);
+  SendPage(res, ctx, PageOptions{.title = "Submit a paper"}, main, status);
+  res.cache = CachePolicy::kNoStore;
+}
+
+int StatusForPageError(const core::Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidInput: return 422;
+    case ErrorCode::kUnauthorized: return 403;
+    default: return HttpStatusFor(e.code);
+  }
+}
+
+// Redirects an anonymous visitor to the login page and returns true.
+bool RequireLoginPage(const Request& req, Response& res, Context& ctx, std::string_view back = {}) {
+  if (ctx.viewer().signed_in) return false;
+  std::string next = back.empty() ? LocalTarget(req.Target()) : std::string(back);
+  res.Redirect("/login?next=" + UrlEncode(next));
+  res.cache = CachePolicy::kNoStore;
+  return true;
+}
+
+// ---- JSON API ----
+
+// Who the API request acts for, or false after sending 401/403.
+bool RequireApiUser(const Request& req, Response& res, Context& ctx) {
+  const Viewer& viewer = ctx.viewer();
+  res.cache = CachePolicy::kNoStore;
+  if (!viewer.signed_in) {
+    if (!req.Header("Authorization").empty()) {
+      SetJsonError(res, 401, "unauthorized", "The API token is unknown or revoked; create one on /account.");
+    } else {
+      SetJsonError(res, 401, "unauthorized", "Log in, or send Authorization: Bearer TOKEN (create one on /account).");
+    }
+    return false;
+  }
+  // A cookie-authenticated call must prove it comes from our own pages (X-CSRF-Token); a Bearer
+  // header is never attached by a browser on its own, so it needs no such proof.
+  if (!SignedInWithApiToken(viewer) && !ConstantTimeEquals(viewer.csrf_token, req.Header(kCsrfHeader))) {
+    SetJsonError(res, 403, "csrf", "Send the page's CSRF token in the X-CSRF-Token header, or use a Bearer token.");
+    return false;
+  }
+  return true;
+}
+
+void ApiUpvote(const Request& req, Response& res, Context& ctx, bool upvoted) {
+  if (!RequireApiUser(req, res, ctx)) return;
+  const Viewer& viewer = ctx.viewer();
+  auto id = RoutePaperId(req);
+  if (!id) return SendApiError(res, viewer, id.error());
+  store::AccountStore accounts(ctx.database());
+  auto changed = SetUpvote(accounts, IdentityOf(viewer), id.value(), upvoted, ctx.now());
+  if (!changed) return SendApiError(res, viewer, changed.error());
+  res.SetJson({{"id", id.value()},
+               {"upvoted", upvoted},
+               {"changed", changed.value()},
+               {"upvotes", TotalUpvotes(ctx, id.value())}});
+  res.cache = CachePolicy::kNoStore;
+}
+
+}  // namespace
+
+// ---- registration ----
+
+AccountOptions AccountOptions::FromEnvironment() {
+  AccountOptions o;
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+  };
+  auto truthy = [](const std::string& v) { return v == "1" || v == "true" || v == "yes" || v == "on"; };
+  if (env("PAPERFEED_SIGNUP") == "closed") o.auth.allow_signup = false;
+  if (truthy(env("PAPERFEED_SECURE_COOKIES"))) o.auth.secure_cookies = true;
+  if (truthy(env("PAPERFEED_TRUST_PROXY"))) o.trust_forwarded_for = true;
+  if (std::string url = env("PAPERFEED_ARXIV_API_URL"); !url.empty()) {
+    o.arxiv_api_url = url == "off" ? "" : url;
+    // A local stand-in (tests, a mirror) needs no pacing.
+    if (url.rfind("http://127.", 0) == 0 || url.rfind("http://localhost", 0) == 0) {
+      o.arxiv_min_interval = std::chrono::milliseconds(0);
+      o.arxiv_max_attempts = 1;
+    }
+  }
+  if (env("PAPERFEED_PASSWORD_COST") == "minimum") o.auth.password_cost = PasswordCost::Minimum();
+  return o;
+}
+
+void RegisterAccountRoutes(Router& router) { RegisterAccountRoutes(router, AccountOptions::FromEnvironment()); }
+
+void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
+  auto state = std::make_shared<AccountState>(options);
+
+  // Hooks for the read side's pages.
+  Extensions& ext = r.extensions();
+  ext.resolve_viewer = [state](const Request& req, Context& ctx) { return ResolveViewer(*state, req, ctx); };
+  ext.local_upvote_counts = [](store::Database& db, const std::vector<std::string>& ids) {
+    return store::AccountStore(db).LocalUpvoteCounts(ids);
+  };
+  ext.local_comment_counts = [](store::Database& db, const std::vector<std::string>& ids) {
+    return store::AccountStore(db).CommentCounts(ids);
+  };
+  ext.upvote_button = UpvoteButton;
+  ext.comments_section = CommentsSection;
+  ext.admin_controls = AdminControls;
+  ext.upvote_history = [](Context& ctx, const std::string& paper_id)
+      -> core::Result<std::vector<UpvoteHistoryPoint>> {
+    auto history = store::AccountStore(ctx.database()).UpvoteHistory(paper_id);
+    if (!history) return history.error();
+    std::vector<UpvoteHistoryPoint> out;
+    out.reserve(history->size());
+    for (const auto& p : history.value()) out.push_back({p.day, p.total});
+    return out;
+  };
+
+  // Sign up.
+  r.Get("/signup", [state](const Request& req, Response& res, Context& ctx) {
+    if (ctx.viewer().signed_in) return res.Redirect(LocalTarget(req.Param("next")));
+    SendSignUpForm(*state, req, res, ctx, {"", "", "", LocalTarget(req.Param("next")), ""}, 200);
+  });
+  r.Post("/signup", [state](const Request& req, Response& res, Context& ctx) {
+    SignUpValues v{req.Param("name"), req.Param("display_name"), req.Param("email"), LocalTarget(req.Param("next")), ""};
+    if (!AnonymousFormCsrfOk(req)) return ForbiddenPage(res, ctx);
+    store::AccountStore accounts(ctx.database());
+    auto user = state->auth.SignUp(accounts, {v.name, req.Param("password"), v.display_name, v.email});
+    if (!user) {
+      v.error = user.error().message;
+      return SendSignUpForm(*state, req, res, ctx, v, StatusForPageError(user.error()));
+    }
+    auto session = state->auth.OpenSession(accounts, user.value());
+    if (!session) return SendErrorPage(res, ctx, session.error());
+    StartSession(*state, res, ctx, session.value());
+    res.Redirect(v.next);
+  });
+
+  // Log in and out.
+  r.Get("/login", [state](const Request& req, Response& res, Context& ctx) {
+    if (ctx.viewer().signed_in) return res.Redirect(LocalTarget(req.Param("next")));
+    SendLoginForm(*state, req, res, ctx, "", LocalTarget(req.Param("next")), "", 200);
+  });
+  r.Post("/login", [state](const Request& req, Response& res, Context& ctx) {
+    std::string name = req.Param("name").substr(0, 64);
+    std::string next = LocalTarget(req.Param("next"));
+    if (!AnonymousFormCsrfOk(req)) return ForbiddenPage(res, ctx);
+    store::AccountStore accounts(ctx.database());
+    auto login = state->auth.LogIn(accounts, name, req.Param("password"), ClientIp(*state, req));
+    if (!login) {
+      int status = login.error().code == ErrorCode::kRateLimited  ? 429
+                   : login.error().code == ErrorCode::kUnauthorized ? 401
+                                                                    : HttpStatusFor(login.error().code);
+      return SendLoginForm(*state, req, res, ctx, name, next, login.error().message, status);
+    }
+    StartSession(*state, res, ctx, login.value());
+    res.Redirect(next);
+  });
+  r.Post("/logout", [state](const Request& req, Response& res, Context& ctx) {
+    res.cache = CachePolicy::kNoStore;
+    const Viewer& viewer = ctx.viewer();
+    if (viewer.signed_in && !SignedInWithApiToken(viewer)) {
+      if (!FormCsrfOk(viewer, req)) return ForbiddenPage(res, ctx);
+      store::AccountStore accounts(ctx.database());
+      if (auto cookie = req.Cookie(kSessionCookie)) (void)state->auth.LogOut(accounts, *cookie);
+    }
+    res.AddHeader("Set-Cookie", state->auth.ClearedSessionCookie(SecureSite(*state, ctx)));
+    res.Redirect("/");
+  });
+
+  // The account page and API tokens.
+  r.Get("/account", [state](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx)) return;
+    SendAccountPage(*state, res, ctx, "", "");
+  });
+  r.Post("/account/tokens", [state](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx, "/account")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    store::AccountStore accounts(ctx.database());
+    auto user = accounts.FindUserById(ctx.viewer().user_id);
+    if (!user || !user.value()) return SendErrorPage(res, ctx, 404, "Not found", "This account no longer exists.");
+    auto token = state->auth.CreateApiToken(accounts, *user.value(), req.Param("name"));
+    if (!token) return SendAccountPage(*state, res, ctx, "", token.error().message, StatusForPageError(token.error()));
+    // Shown in this response only (no redirect), so the token never sits in a URL or a cache.
+    SendAccountPage(*state, res, ctx, token->token, "");
+  });
+  r.Post("/account/tokens/{token}/revoke", [](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx, "/account")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    int64_t id = 0;
+    try {
+      id = std::stoll(req.PathParam("token"));
+    } catch (...) {
+      return SendErrorPage(res, ctx, 404, "Not found", "There is no such API token.");
+    }
+    store::AccountStore accounts(ctx.database());
+    if (auto r = accounts.RevokeApiToken(ctx.viewer().user_id, id); !r) return SendRuleError(res, ctx, r.error());
+    res.Redirect("/account");
+    res.cache = CachePolicy::kNoStore;
+  });
+
+  // Upvotes (form toggle), comments, admin actions. Old-style ids take two path segments.
+  auto upvote_form = [](const Request& req, Response& res, Context& ctx) {
+    auto id = RoutePaperId(req);
+    if (!id) return SendErrorPage(res, ctx, id.error());
+    std::string back = LocalTarget(req.Param("next"), PaperPath(id.value()));
+    if (RequireLoginPage(req, res, ctx, back)) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    store::AccountStore accounts(ctx.database());
+    bool upvoted;
+    std::string state_param = req.Param("state");
+    if (state_param == "on" || state_param == "off") {
+      // The state the button showed: a double click sends "on" twice and stays upvoted.
+      upvoted = state_param == "on";
+    } else {
+      auto mine = accounts.UpvotedBy(ctx.viewer().user_id, {id.value()});
+      if (!mine) return SendErrorPage(res, ctx, mine.error());
+      upvoted = mine->empty();
+    }
+    auto changed = SetUpvote(accounts, IdentityOf(ctx.viewer()), id.value(), upvoted, ctx.now());
+    if (!changed) return SendRuleError(res, ctx, changed.error());
+    res.Redirect(back);
+    res.cache = CachePolicy::kNoStore;
+  };
+  r.Post("/papers/{id}/upvote", upvote_form);
+  r.Post("/papers/{archive}/{number}/upvote", upvote_form);
+
+  auto comment_form = [](const Request& req, Response& res, Context& ctx) {
+    auto id = RoutePaperId(req);
+    if (!id) return SendErrorPage(res, ctx, id.error());
+    if (RequireLoginPage(req, res, ctx, PaperPath(id.value()) + "#comments")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    store::AccountStore accounts(ctx.database());
+    auto comment = AddComment(accounts, IdentityOf(ctx.viewer()), id.value(), req.Param("body"), ctx.now());
+    if (!comment) return SendRuleError(res, ctx, comment.error());
+    res.Redirect(PaperPath(id.value()) + "#comment-" + std::to_string(comment->id));
+    res.cache = CachePolicy::kNoStore;
+  };
+  r.Post("/papers/{id}/comments", comment_form);
+  r.Post("/papers/{archive}/{number}/comments", comment_form);
+
+  auto hide_form = [](const Request& req, Response& res, Context& ctx) {
+    auto id = RoutePaperId(req);
+    if (!id) return SendErrorPage(res, ctx, id.error());
+    if (RequireLoginPage(req, res, ctx, PaperPath(id.value()))) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    store::AccountStore accounts(ctx.database());
+    bool hidden = req.Param("hidden", "1") != "0";
+    if (auto r = SetPaperHidden(accounts, IdentityOf(ctx.viewer()), id.value(), hidden); !r) {
+      return SendRuleError(res, ctx, r.error());
+    }
+    res.Redirect(PaperPath(id.value()));
+    res.cache = CachePolicy::kNoStore;
+  };
+  r.Post("/admin/papers/{id}/hide", hide_form);
+  r.Post("/admin/papers/{archive}/{number}/hide", hide_form);
+
+  r.Post("/admin/comments/{comment}/remove", [](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx, "/")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    int64_t id = 0;
+    try {
+      id = std::stoll(req.PathParam("comment"));
+    } catch (...) {
+      return SendErrorPage(res, ctx, 404, "Not found", "There is no such comment.");
+    }
+    store::AccountStore accounts(ctx.database());
+    auto removed = RemoveComment(accounts, IdentityOf(ctx.viewer()), id);
+    if (!removed) return SendRuleError(res, ctx, removed.error());
+    res.Redirect(PaperPath(removed->paper_id) + "#comments");
+    res.cache = CachePolicy::kNoStore;
+  });
+
+  // Submissions.
+  r.Get("/submit", [](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx)) return;
+    SendSubmitForm(res, ctx, req.Param("id"), "", 200);
+  });
+  r.Post("/submit", [state](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx, "/submit")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    std::string raw = req.Param("id");
+    auto out = SubmitPaper(ctx.catalogue(), IdentityOf(ctx.viewer()), raw, MakeFetcher(state, ctx.catalogue()),
+                           ctx.now());
+    if (!out) return SendSubmitForm(res, ctx, raw, out.error().message, StatusForPageError(out.error()));
+    res.Redirect(PaperPath(out->paper_id));
+    res.cache = CachePolicy::kNoStore;
+  });
+
+  // JSON API.
+  auto api_up = [](const Request& req, Response& res, Context& ctx) { ApiUpvote(req, res, ctx, true); };
+  auto api_down = [](const Request& req, Response& res, Context& ctx) { ApiUpvote(req, res, ctx, false); };
+  r.Post("/api/papers/{id}/upvote", api_up);
+  r.Post("/api/papers/{archive}/{number}/upvote", api_up);
+  r.Delete("/api/papers/{id}/upvote", api_down);
+  r.Delete("/api/papers/{archive}/{number}/upvote", api_down);
+  r.Post("/api/papers/submit", [state](const Request& req, Response& res, Context& ctx) {
+    if (!RequireApiUser(req, res, ctx)) return;
+    const Viewer& viewer = ctx.viewer();
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("id") || !body["id"].is_string()) {
+      return SetJsonError(res, 400, "bad_request", "Send a JSON object like {\"id\": \"2501.01234\"}.");
+    }
+    auto out = SubmitPaper(ctx.catalogue(), IdentityOf(viewer), body["id"].get<std::string>(),
+                           MakeFetcher(state, ctx.catalogue()), ctx.now());
+    if (!out) return SendApiError(res, viewer, out.error());
+    res.SetJson({{"id", out->paper_id},
+                 {"day", out->day},
+                 {"fetched", out->fetched},
+                 {"submittedBy", {{"name", viewer.name}, {"fullname", viewer.display_name}}},
+                 {"url", PaperPath(out->paper_id)}},
+                201);
+    res.cache = CachePolicy::kNoStore;
+  });
+}
+
+}  // namespace paperfeed::web

@@ -1,0 +1,37 @@
+// web/account_handlers: the routes of accounts — sign up, log in and out, the account page with API
+// tokens, upvotes, comments, submissions, admin moderation — and the hooks that put the viewer,
+// upvote buttons, comments and admin controls into the read side's pages.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "web/auth.hpp"
+#include "web/router.hpp"
+
+namespace paperfeed::web {
+
+struct AccountOptions {
+  AuthConfig auth;
+  // Where a submitted paper's metadata comes from when the catalogue lacks it ("" turns fetching off).
+  std::string arxiv_api_url = "https://export.arxiv.org/api/query";
+  // arXiv asks for one request every 3 seconds; submissions from many users queue behind each other.
+  std::chrono::milliseconds arxiv_min_interval{3'000};
+  int arxiv_max_attempts = 3;
+  // Take the client address for rate limits from the last X-Forwarded-For entry (behind a proxy
+  // that sets it). Off by default: a direct client could forge it.
+  bool trust_forwarded_for = false;
+
+  // Defaults, overridden by the environment (serve reads no account flags of its own):
+  //   PAPERFEED_SIGNUP=closed            only `paperfeed user add` creates accounts
+  //   PAPERFEED_SECURE_COOKIES=1         Secure session cookies (also when serve's site config says TLS)
+  //   PAPERFEED_TRUST_PROXY=1            trust_forwarded_for
+  //   PAPERFEED_ARXIV_API_URL=URL        arxiv_api_url ("off" turns fetching off)
+  //   PAPERFEED_PASSWORD_COST=minimum    cheap Argon2id, for tests only
+  static AccountOptions FromEnvironment();
+};
+
+// RegisterAccountRoutes(Router&) (declared in web/routes.hpp) uses AccountOptions::FromEnvironment().
+void RegisterAccountRoutes(Router& router, const AccountOptions& options);
+
+}  // namespace paperfeed::web

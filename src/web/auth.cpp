@@ -1,0 +1,327 @@
+#include "web/auth.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+#include "core/text.hpp"
+
+namespace paperfeed::web {
+namespace {
+
+using core::ErrorCode;
+using core::MakeError;
+using core::Result;
+
+// sodium_init is thread-safe and idempotent, but it must have run before any other call.
+void EnsureSodium() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium could not initialise");
+  });
+}
+
+constexpr size_t kMinPassword = 8;
+// Argon2 takes passwords of any length, but a megabyte-long one costs nothing to send and much to
+// hash; 1 KiB is far beyond any pass phrase.
+constexpr size_t kMaxPassword = 1024;
+constexpr size_t kMaxDisplayName = 64;
+constexpr size_t kMaxEmail = 254;  // RFC 5321, 4.5.3.1.3
+constexpr size_t kMaxTokenName = 64;
+constexpr size_t kRateLimitKeyLength = 64;
+
+bool HasControlCharacters(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+std::string Trim(std::string_view text) {
+  size_t b = 0, e = text.size();
+  while (b < e && (text[b] == ' ' || text[b] == '\t')) ++b;
+  while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
+  return std::string(text.substr(b, e - b));
+}
+
+// Failed logins are counted per typed name, whether or not it exists, so the limit says nothing
+// about which names are real.
+std::string RateLimitKey(std::string_view name) {
+  return core::ToLowerAscii(Trim(name)).substr(0, kRateLimitKeyLength);
+}
+
+}  // namespace
+
+// ---- primitives ----
+
+PasswordCost PasswordCost::Interactive() {
+  return {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
+}
+
+PasswordCost PasswordCost::Minimum() {
+  return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+}
+
+Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost) {
+  EnsureSodium();
+  char out[crypto_pwhash_argon2id_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.memory_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return MakeError(ErrorCode::kInternal, "password hashing ran out of memory");
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(const std::string& hash, std::string_view password) {
+  EnsureSodium();
+  if (hash.size() >= crypto_pwhash_argon2id_STRBYTES) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool PasswordNeedsRehash(const std::string& hash, const PasswordCost& cost) {
+  EnsureSodium();
+  if (hash.size() >= crypto_pwhash_argon2id_STRBYTES) return true;
+  return crypto_pwhash_str_needs_rehash(hash.c_str(), cost.ops, cost.memory_bytes) != 0;
+}
+
+std::string RandomToken() {
+  EnsureSodium();
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char out[sodium_base64_ENCODED_LEN(sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::string(out);
+}
+
+std::string TokenHash(std::string_view token) {
+  EnsureSodium();
+  unsigned char digest[32];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                     nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex);
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  EnsureSodium();
+  if (a.size() != b.size() || a.empty()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
+  // RFC 6265, 5.4: "name=value" pairs separated by "; ".
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    std::string_view pair = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view{} : header.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (pair.substr(0, eq) != name) continue;
+    std::string_view value = pair.substr(eq + 1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> BearerToken(std::string_view header) {
+  // The scheme is case-insensitive (RFC 9110, 11.1).
+  if (header.size() <= 7 || core::ToLowerAscii(header.substr(0, 7)) != "bearer ") return std::nullopt;
+  std::string token = Trim(header.substr(7));
+  if (token.empty() || token.find(' ') != std::string::npos) return std::nullopt;
+  return token;
+}
+
+std::optional<std::string> CheckUserName(std::string_view name) {
+  if (name.size() < 2 || name.size() > 32) return "Name: use 2 to 32 characters.";
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(name.front())) return "Name: start with a letter or a digit.";
+  for (char c : name) {
+    if (!alnum(c) && c != '_' && c != '-' && c != '.') return "Name: use only letters, digits, '_', '-' and '.'.";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckPassword(std::string_view password) {
+  if (password.size() < kMinPassword) return "Password: use at least 8 characters.";
+  if (password.size() > kMaxPassword) return "Password: use at most 1024 characters.";
+  return std::nullopt;
+}
+
+// ---- Auth ----
+
+Auth::Auth(AuthConfig config) : config_(std::move(config)) {
+  EnsureSodium();
+  auto dummy = HashPassword(RandomToken(), config_.password_cost);
+  if (!dummy) throw std::runtime_error("cannot make the dummy password hash: " + dummy.error().message);
+  dummy_hash_ = std::move(dummy.value());
+}
+
+int64_t Auth::Now() const {
+  if (config_.clock) return config_.clock();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<void> Auth::ValidateSignUp(const SignUpRequest& r) const {
+  if (auto m = CheckUserName(r.name)) return MakeError(ErrorCode::kInvalidInput, *m);
+  if (auto m = CheckPassword(r.password)) return MakeError(ErrorCode::kInvalidInput, *m);
+  if (r.display_name.size() > kMaxDisplayName || HasControlCharacters(r.display_name)) {
+    return MakeError(ErrorCode::kInvalidInput, "Display name: use at most 64 characters, on one line.");
+  }
+  if (!r.email.empty() && (r.email.size() > kMaxEmail || r.email.find('@') == std::string::npos ||
+                           HasControlCharacters(r.email) || r.email.find(' ') != std::string::npos)) {
+    return MakeError(ErrorCode::kInvalidInput, "Email: enter an address like name@example.org, or leave it empty.");
+  }
+  return {};
+}
+
+Result<store::User> Auth::SignUp(store::AccountStore& store, const SignUpRequest& request) const {
+  if (!config_.allow_signup) {
+    return MakeError(ErrorCode::kUnauthorized, "Sign-up is closed on this site; ask an admin for an account.");
+  }
+  return CreateUser(store, request, false);
+}
+
+Result<store::User> Auth::CreateUser(store::AccountStore& store, const SignUpRequest& request, bool is_admin) const {
+  SignUpRequest r = request;
+  r.name = Trim(r.name);
+  r.display_name = Trim(r.display_name);
+  r.email = Trim(r.email);
+  if (auto v = ValidateSignUp(r); !v) return v.error();
+  // Hash only after the cheap checks, and check the name first so a taken name costs no Argon2.
+  auto existing = store.FindUserByName(r.name);
+  if (!existing) return existing.error();
+  if (existing.value()) return MakeError(ErrorCode::kConflict, "Name: '" + r.name + "' is taken; choose another.");
+  auto hash = HashPassword(r.password, config_.password_cost);
+  if (!hash) return hash.error();
+  store::NewUser user{r.name, r.display_name, r.email.empty() ? std::nullopt : std::optional<std::string>(r.email),
+                      hash.value(), is_admin};
+  return store.CreateUser(user, Now());
+}
+
+Result<LoginSuccess> Auth::LogIn(store::AccountStore& store, const std::string& name, const std::string& password,
+                                 const std::string& ip) const {
+  const int64_t now = Now();
+  const std::string key = RateLimitKey(name);
+  const int64_t since = now - config_.failure_window_seconds;
+  auto by_ip = store.CountFailuresByIp(ip, since);
+  if (!by_ip) return by_ip.error();
+  auto by_account = store.CountFailuresByAccount(key, since);
+  if (!by_account) return by_account.error();
+  if (by_ip.value() >= config_.max_failures_per_ip || by_account.value() >= config_.max_failures_per_account) {
+    return MakeError(ErrorCode::kRateLimited, kLoginThrottledMessage);
+  }
+
+  auto found = store.FindUserByName(Trim(name));
+  if (!found) return found.error();
+  bool ok;
+  if (found.value() && password.size() <= kMaxPassword) {
+    ok = VerifyPassword(found.value()->password_hash, password);
+  } else {
+    // Unknown name: verify against a dummy so both answers take one Argon2id verification.
+    (void)VerifyPassword(dummy_hash_, password.substr(0, kMaxPassword));
+    ok = false;
+  }
+  if (auto r = store.RecordLoginAttempt({ip, key, now, ok}); !r) return r.error();
+  if (!ok) return MakeError(ErrorCode::kUnauthorized, kLoginFailedMessage);
+
+  store::User user = *found.value();
+  if (auto r = store.ClearFailuresForAccount(key); !r) return r.error();
+  (void)store.PruneLoginAttempts(now - 24 * 3600);  // housekeeping; failure here changes nothing
+  (void)store.DeleteExpiredSessions(now);
+  if (PasswordNeedsRehash(user.password_hash, config_.password_cost)) {
+    if (auto rehashed = HashPassword(password, config_.password_cost)) {
+      if (store.SetPasswordHash(user.id, rehashed.value())) user.password_hash = rehashed.value();
+    }
+  }
+
+  return OpenSession(store, user);
+}
+
+Result<LoginSuccess> Auth::OpenSession(store::AccountStore& store, const store::User& user) const {
+  const int64_t now = Now();
+  LoginSuccess out;
+  out.session_token = RandomToken();
+  out.csrf_token = RandomToken();
+  store::SessionRecord session{TokenHash(out.session_token), user.id, out.csrf_token, now,
+                               now + config_.session_ttl_seconds, now};
+  if (auto r = store.CreateSession(session); !r) return r.error();
+  out.user = user;
+  return out;
+}
+
+Result<void> Auth::LogOut(store::AccountStore& store, const std::string& session_token) const {
+  return store.DeleteSession(TokenHash(session_token));
+}
+
+Result<std::optional<Identity>> Auth::FromSession(store::AccountStore& store, const std::string& token) const {
+  if (token.empty() || token.size() > 128) return std::optional<Identity>{};
+  const int64_t now = Now();
+  const std::string hash = TokenHash(token);
+  auto found = store.FindSession(hash, now);
+  if (!found) return found.error();
+  if (!found.value()) return std::optional<Identity>{};
+  auto& [session, user] = *found.value();
+  // Record activity at most hourly so that reading pages does not become a stream of writes.
+  if (now - session.last_seen_at >= 3600) (void)store.TouchSession(hash, now);
+  Identity id;
+  id.user = std::move(user);
+  id.via = Identity::Via::kSession;
+  id.csrf_token = session.csrf_secret;
+  id.session_token_hash = hash;
+  return std::optional<Identity>(std::move(id));
+}
+
+Result<std::optional<Identity>> Auth::FromApiToken(store::AccountStore& store, const std::string& token) const {
+  if (token.empty() || token.size() > 128) return std::optional<Identity>{};
+  auto found = store.FindUserByApiToken(TokenHash(token), Now());
+  if (!found) return found.error();
+  if (!found.value()) return std::optional<Identity>{};
+  Identity id;
+  id.user = std::move(*found.value());
+  id.via = Identity::Via::kApiToken;
+  return std::optional<Identity>(std::move(id));
+}
+
+Result<NewApiToken> Auth::CreateApiToken(store::AccountStore& store, const store::User& user,
+                                         const std::string& name) const {
+  std::string label = Trim(name);
+  if (label.empty()) label = "token";
+  if (label.size() > kMaxTokenName || HasControlCharacters(label)) {
+    return MakeError(ErrorCode::kInvalidInput, "Token name: use at most 64 characters, on one line.");
+  }
+  NewApiToken out;
+  out.token = std::string(kApiTokenPrefix) + RandomToken();
+  auto record = store.CreateApiToken(user.id, label, TokenHash(out.token), Now());
+  if (!record) return record.error();
+  out.record = std::move(record.value());
+  return out;
+}
+
+bool Auth::CsrfValid(const Identity& identity, std::string_view presented) const {
+  if (identity.via == Identity::Via::kApiToken) return true;
+  return ConstantTimeEquals(identity.csrf_token, presented);
+}
+
+std::string Auth::SessionCookie(const std::string& token, bool secure) const {
+  // HttpOnly keeps the token from scripts; SameSite=Lax keeps it off cross-site POSTs
+  // (RFC 6265bis, 8.8); Secure keeps it off plain HTTP when the site is served over TLS.
+  std::string cookie = std::string(kSessionCookie) + "=" + token + "; Path=/; Max-Age=" +
+                       std::to_string(config_.session_ttl_seconds) + "; HttpOnly; SameSite=Lax";
+  if (secure || config_.secure_cookies) cookie += "; Secure";
+  return cookie;
+}
+
+std::string Auth::ClearedSessionCookie(bool secure) const {
+  std::string cookie = std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax";
+  if (secure || config_.secure_cookies) cookie += "; Secure";
+  return cookie;
+}
+
+}  // namespace paperfeed::web

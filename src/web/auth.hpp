@@ -1,0 +1,150 @@
+// web/auth: who is asking — password hashing, sessions, API tokens, CSRF and login rate limits.
+//
+// The one door to libsodium: Argon2id password strings (crypto_pwhash_str), random tokens
+// (randombytes_buf), token hashes (BLAKE2b, crypto_generichash) and constant-time comparison.
+// Nothing else in the project includes sodium.h.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "store/accounts.hpp"
+
+namespace paperfeed::web {
+
+// ---- primitives ----
+
+// Argon2id cost. Interactive is libsodium's recommendation for logins (2 passes over 64 MiB);
+// Minimum keeps tests fast and must never be used for real accounts.
+struct PasswordCost {
+  uint64_t ops = 0;
+  size_t memory_bytes = 0;
+  static PasswordCost Interactive();
+  static PasswordCost Minimum();
+};
+
+// "$argon2id$v=19$m=...,t=...,p=1$salt$hash" with a fresh random salt.
+core::Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost);
+// True when `password` matches the Argon2id string `hash`.
+bool VerifyPassword(const std::string& hash, std::string_view password);
+// True when `hash` was made with another cost (re-hash it on the next successful login).
+bool PasswordNeedsRehash(const std::string& hash, const PasswordCost& cost);
+
+// 32 random bytes, base64url without padding (43 characters).
+std::string RandomToken();
+// Lower-case hex of BLAKE2b-256(token): what the database keeps instead of the token.
+std::string TokenHash(std::string_view token);
+// Compares without leaking where the first difference is (sodium_memcmp).
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// The value of cookie `name` in a Cookie header ("a=1; paperfeed_session=xyz"), if present.
+std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name);
+// The token of an "Authorization: Bearer <token>" header value (RFC 6750, 2.1), if it is one.
+std::optional<std::string> BearerToken(std::string_view authorization_header);
+
+// ---- accounts ----
+
+inline constexpr const char* kSessionCookie = "paperfeed_session";
+inline constexpr const char* kCsrfField = "csrf";             // hidden form field (web/router.hpp Viewer)
+inline constexpr const char* kCsrfHeader = "X-CSRF-Token";   // header for cookie-authenticated API calls
+inline constexpr const char* kApiTokenPrefix = "pf_";        // makes leaked tokens easy to grep for
+
+struct AuthConfig {
+  PasswordCost password_cost = PasswordCost::Interactive();
+  int64_t session_ttl_seconds = 30 * 24 * 3600;
+  // Failed logins allowed in `failure_window_seconds` before further attempts are refused.
+  int max_failures_per_account = 5;
+  int max_failures_per_ip = 20;
+  int64_t failure_window_seconds = 15 * 60;
+  bool secure_cookies = false;  // add Secure to the session cookie (serve --secure-cookies, or behind TLS)
+  bool allow_signup = true;
+  std::function<int64_t()> clock;  // Unix seconds; empty: the system clock
+};
+
+// The user a request acts for, and how it proved it.
+struct Identity {
+  enum class Via { kSession, kApiToken };
+  store::User user;
+  Via via = Via::kSession;
+  std::string csrf_token;          // the session's CSRF token; empty for API tokens
+  std::string session_token_hash;  // for logging out
+};
+
+struct SignUpRequest {
+  std::string name;
+  std::string password;
+  std::string display_name;
+  std::string email;  // optional
+};
+
+struct LoginSuccess {
+  store::User user;
+  std::string session_token;  // goes into the cookie, never stored
+  std::string csrf_token;
+};
+
+struct NewApiToken {
+  store::ApiTokenRecord record;
+  std::string token;  // shown once to the owner, never stored
+};
+
+// The rules of accounts. Immutable after construction, so one Auth serves every thread; each call
+// takes the AccountStore of the connection the calling request holds.
+class Auth {
+ public:
+  explicit Auth(AuthConfig config);
+
+  // Validates and creates an account (kInvalidInput names the field; kConflict for a taken name;
+  // kUnauthorized when sign-up is closed).
+  core::Result<store::User> SignUp(store::AccountStore& store, const SignUpRequest& request) const;
+  // The same without the sign-up switch, for `paperfeed user add`.
+  core::Result<store::User> CreateUser(store::AccountStore& store, const SignUpRequest& request, bool is_admin) const;
+
+  // Checks the password and opens a session. Wrong password and unknown name give the same
+  // message and take about as long (a dummy hash is verified); after max_failures in the window
+  // (per IP or per name) every attempt is kRateLimited until the window passes.
+  core::Result<LoginSuccess> LogIn(store::AccountStore& store, const std::string& name, const std::string& password,
+                                   const std::string& ip) const;
+  core::Result<void> LogOut(store::AccountStore& store, const std::string& session_token) const;
+  // Opens a session for a user who has just proved who they are (log-in, sign-up).
+  core::Result<LoginSuccess> OpenSession(store::AccountStore& store, const store::User& user) const;
+
+  // The identity behind a session cookie token or a Bearer token; nothing when unknown or expired.
+  core::Result<std::optional<Identity>> FromSession(store::AccountStore& store, const std::string& token) const;
+  core::Result<std::optional<Identity>> FromApiToken(store::AccountStore& store, const std::string& token) const;
+
+  core::Result<NewApiToken> CreateApiToken(store::AccountStore& store, const store::User& user,
+                                           const std::string& name) const;
+
+  // True when `presented` is the identity's CSRF token. API-token identities need none (a Bearer
+  // header is never sent by a browser on its own, so it cannot be forged cross-site).
+  bool CsrfValid(const Identity& identity, std::string_view presented) const;
+
+  // Set-Cookie values that open and close a session (HttpOnly; SameSite=Lax; Path=/; Secure when configured).
+  // `secure` adds Secure even when the config does not ask for it (the site config says TLS).
+  std::string SessionCookie(const std::string& token, bool secure = false) const;
+  std::string ClearedSessionCookie(bool secure = false) const;
+
+  int64_t Now() const;
+  const AuthConfig& config() const { return config_; }
+
+  // The messages a user sees for a failed login; identical whatever went wrong.
+  static constexpr const char* kLoginFailedMessage = "Wrong name or password.";
+  static constexpr const char* kLoginThrottledMessage =
+      "Too many failed log-ins from here or for this name. Wait 15 minutes and try again.";
+
+ private:
+  core::Result<void> ValidateSignUp(const SignUpRequest& request) const;
+  AuthConfig config_;
+  std::string dummy_hash_;  // verified when the name is unknown, so both paths cost one Argon2id
+};
+
+// Validation shared by the forms and the CLI. Each returns a message naming the field, or nothing.
+std::optional<std::string> CheckUserName(std::string_view name);
+std::optional<std::string> CheckPassword(std::string_view password);
+
+}  // namespace paperfeed::web
