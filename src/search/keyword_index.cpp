@@ -507,12 +507,17 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
   const State& st = *state_;
 
   // Query terms with their frequency in the query, and their document frequency over all segments.
-  std::vector<std::pair<std::string, int>> terms;
-  for (const auto& t : query.terms) {
+  std::vector<std::pair<std::string, float>> terms;
+  auto add_term = [&](const std::string& t, float weight) {
     auto it = std::find_if(terms.begin(), terms.end(), [&](const auto& p) { return p.first == t; });
-    if (it == terms.end()) terms.emplace_back(t, 1);
-    else ++it->second;
-  }
+    if (it == terms.end()) terms.emplace_back(t, weight);
+    else it->second += weight;
+  };
+  for (const auto& t : query.terms) add_term(t, 1.0f);
+  // Measured on scifact-train: 0 gives 0.7037, 0.25 0.7030, 0.5 0.7012, 1 0.6988 nDCG@10; a
+  // small weight keeps the recall of one-word spellings at almost no cost.
+  constexpr float kJoinedWeight = 0.25f;
+  for (const auto& t : query.joined_terms) add_term(t, kJoinedWeight);
   std::vector<std::string> required = query.required;
   for (const auto& a : query.authors) required.push_back("a:" + a);
   if (query.categories.size() == 1) required.push_back("c:" + query.categories.front());
@@ -607,7 +612,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
       if (!found) continue;
       auto c = std::make_unique<Cursor>();
       c->list = seg.Postings(*found);
-      c->weight = static_cast<float>(idf[k]) * k1_scale * static_cast<float>(terms[k].second);
+      c->weight = static_cast<float>(idf[k]) * k1_scale * terms[k].second;
       c->max_score = c->weight * static_cast<float>(c->list.max_impact);
       c->Init();
       cursors.push_back(std::move(c));

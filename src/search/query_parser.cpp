@@ -160,6 +160,10 @@ class Parser {
   void AddWords(std::string_view text, bool required) {
     for (const auto& token : Tokenize(text)) {
       if (token.stopword) continue;
+      if (token.joined) {
+        q_.joined_terms.push_back(token.term);
+        continue;
+      }
       q_.terms.push_back(token.term);
       if (required && !token.joined) q_.required.push_back(token.term);
     }
@@ -176,6 +180,10 @@ class Parser {
     }
     for (const auto& t : tokens) {
       if (t.stopword) continue;
+      if (t.joined) {
+        q_.joined_terms.push_back(t.term);
+        continue;
+      }
       q_.terms.push_back(t.term);
       if (as_phrase && !unmatched_quote_ && !t.joined) q_.required.push_back(t.term);
     }

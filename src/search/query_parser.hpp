@@ -22,6 +22,9 @@ namespace paperfeed::search {
 
 struct ParsedQuery {
   std::vector<std::string> terms;                      // scoring terms, stemmed; repeats weigh more
+  // Joined forms of hyphenated query words ("pre-training" -> "pretrain"): they find papers that
+  // write the compound as one word, at a reduced weight so the parts are not counted twice.
+  std::vector<std::string> joined_terms;
   std::vector<std::string> required;                   // every result contains each of these terms
   std::vector<std::vector<std::string>> phrases;       // stemmed word sequences (stopwords kept)
   std::vector<std::string> excluded;                   // no result contains any of these terms
@@ -32,7 +35,7 @@ struct ParsedQuery {
   std::optional<int32_t> day_to;                       // inclusive
   std::vector<std::string> notes;                      // what was read, for display
 
-  bool HasScoringTerms() const { return !terms.empty(); }
+  bool HasScoringTerms() const { return !terms.empty() || !joined_terms.empty(); }
   bool HasFilters() const {
     return !required.empty() || !phrases.empty() || !excluded.empty() || !excluded_phrases.empty() ||
            !authors.empty() || !categories.empty() || day_from || day_to;

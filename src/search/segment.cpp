@@ -138,12 +138,20 @@ uint32_t DecodeBlock(const PostingList& list, uint32_t b, uint32_t* docs, uint8_
 }
 
 uint32_t SegmentBuilder::TermId(std::string_view term) {
-  auto it = term_ids_.find(std::string(term));
+  auto it = term_ids_.find(term);
   if (it != term_ids_.end()) return it->second;
   auto id = static_cast<uint32_t>(terms_.size());
   terms_.emplace_back(term);
   postings_.emplace_back();
   term_ids_.emplace(std::string(term), id);
+  return id;
+}
+
+uint32_t SegmentBuilder::WordTermId(std::string_view folded_word) {
+  auto it = word_terms_.find(folded_word);
+  if (it != word_terms_.end()) return it->second;
+  const uint32_t id = TermId(StemEnglish(folded_word));
+  word_terms_.emplace(std::string(folded_word), id);
   return id;
 }
 
@@ -168,7 +176,7 @@ uint32_t SegmentBuilder::AddPaper(SegmentDoc doc, std::string_view title, std::s
   auto add_text = [&](std::string_view text, uint8_t field) {
     ForEachWord(text, [&](std::string_view folded, uint32_t, uint32_t, bool) {
       if (IsStopword(folded)) return;
-      scratch_.emplace_back(TermId(StemEnglish(folded)), field);
+      scratch_.emplace_back(WordTermId(folded), field);
       ++lengths[field];
     });
   };

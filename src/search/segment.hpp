@@ -102,10 +102,19 @@ class SegmentBuilder {
     uint8_t impact;  // when precomputed (tf fields all zero)
   };
   uint32_t TermId(std::string_view term);
+  uint32_t WordTermId(std::string_view folded_word);
+
+  // Heterogeneous lookup: find a std::string key from a string_view without allocating.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using TermMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 
   std::vector<SegmentDoc> docs_;
   std::vector<uint16_t> len_title_, len_abstract_, len_authors_;
-  std::unordered_map<std::string, uint32_t> term_ids_;
+  TermMap term_ids_;
+  TermMap word_terms_;  // folded word -> term id of its stem: each distinct word is stemmed once
   std::vector<std::string> terms_;
   std::vector<std::vector<RawPosting>> postings_;
   std::vector<std::pair<uint32_t, uint8_t>> scratch_;
