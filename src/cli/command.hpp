@@ -38,6 +38,7 @@ struct CommandRegistry {
 
 void RegisterCatalogueCommands(CommandRegistry& registry);  // ingest, stats, show
 void RegisterWebCommands(CommandRegistry& registry);        // serve
+void RegisterUserCommands(CommandRegistry& registry);       // user add, user list, user set-admin
 void RegisterLiveCommands(CommandRegistry& registry);       // harvest, fetch-arxiv, fetch-hf
 void RegisterSearchCommands(CommandRegistry& registry);     // search, similar, index, eval-ir
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   CommandRegistry registry{app, globals, run};
   RegisterCatalogueCommands(registry);
   RegisterWebCommands(registry);
+  RegisterUserCommands(registry);
   RegisterLiveCommands(registry);
   RegisterSearchCommands(registry);
   RegisterMailCommands(registry);
