@@ -20,6 +20,7 @@ void RegisterIngest(CommandRegistry& r) {
     std::string format = "auto";
     bool json = false;
     bool allow_rejects = false;
+    bool salvage_python_repr = false;
     size_t batch = 4000;
   };
   auto options = std::make_shared<Options>();
@@ -36,6 +37,8 @@ void RegisterIngest(CommandRegistry& r) {
       ->check(CLI::IsMember({"auto", "arxiv-json", "atom", "oai", "hf-daily"}));
   cmd->add_flag("--json", options->json, "Print one JSON object with the counts and errors");
   cmd->add_flag("--allow-rejects", options->allow_rejects, "Exit 0 even when some records were rejected");
+  cmd->add_flag("--salvage-python-repr", options->salvage_python_repr,
+                "Convert Hugging Face days archived as Python repr() strings instead of rejecting them");
   cmd->add_option("--batch", options->batch, "Records per transaction")->check(CLI::Range(1, 1000000));
   cmd->callback([options, &r] {
     r.run = [options, &globals = r.globals] {
@@ -44,6 +47,7 @@ void RegisterIngest(CommandRegistry& r) {
       ingest::IngestOptions ingest_options;
       ingest_options.format = *ingest::ParseFormatName(options->format);
       ingest_options.batch_size = options->batch;
+      ingest_options.salvage_python_repr = options->salvage_python_repr;
       ingest_options.progress = !options->json && isatty(STDERR_FILENO);
       ingest::Ingester ingester(*catalogue.value(), ingest_options);
       auto result = ingester.IngestPaths(options->paths);

@@ -239,7 +239,9 @@ core::Result<void> Ingester::IngestDocument(std::string_view document, const std
       }
       break;
     }
-    case InputFormat::kHfDaily: ParseHfDaily(document, source, *this); break;
+    case InputFormat::kHfDaily:
+      ParseHfDaily(document, source, *this, HfDailyOptions{.salvage_python_repr = options_.salvage_python_repr});
+      break;
     case InputFormat::kArxivJson: {
       ArxivJsonParser parser;
       size_t line_number = 0;

@@ -16,6 +16,9 @@ struct IngestOptions {
   size_t batch_size = 4000;        // records per transaction
   bool progress = true;            // draw a progress bar when stderr is a terminal
   size_t max_reported_errors = 1000;
+  // Hugging Face days archived as Python repr() strings: rejected with one message per file by
+  // default (a broken fetcher should be noticed), converted with a strict reader when true.
+  bool salvage_python_repr = false;
 };
 
 // Counts of one run. read = inserted + updated + unchanged + rejected.

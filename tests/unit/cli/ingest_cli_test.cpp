@@ -79,3 +79,27 @@ TEST_F(IngestCliTest, ShowOfAnUnknownPaperSaysWhatToDo) {
 
 }  // namespace
 }  // namespace paperfeed::testing
+
+namespace paperfeed::testing {
+namespace {
+
+TEST(IngestCliHfTest, ReprSavedDayIsRejectedByNameUnlessSalvaged) {
+  TempDir dir;
+  const auto day = SharedData("hf-daily-papers/2024-12-11.json");
+  auto rejected = RunPaperfeed({"--db", dir.File("a.db"), "ingest", "--json", day});
+  EXPECT_EQ(rejected.exit_code, 3);
+  auto summary = nlohmann::json::parse(rejected.out);
+  ASSERT_EQ(summary["errors"].size(), 1u);
+  EXPECT_EQ(summary["errors"][0]["source"], day);
+  EXPECT_NE(summary["errors"][0]["reason"].get<std::string>().find("repr"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(RunPaperfeed({"--db", dir.File("a.db"), "stats", "--json"}).out)["papers"], 0);
+
+  auto salvaged = RunPaperfeed({"--db", dir.File("b.db"), "ingest", "--json", "--salvage-python-repr", day});
+  EXPECT_EQ(salvaged.exit_code, 0) << salvaged.out;
+  auto salvaged_summary = nlohmann::json::parse(salvaged.out);
+  EXPECT_EQ(salvaged_summary["rejected"], 0);
+  EXPECT_GT(salvaged_summary["inserted"].get<int>(), 0);
+}
+
+}  // namespace
+}  // namespace paperfeed::testing
