@@ -316,9 +316,9 @@ Html CommentsSection(const Request& req, Context& ctx, const std::string& paper_
     form = Render("<p><a href=\"/login?next={}\">Log in</a> to comment.</p>",
                   UrlEncode(LocalTarget(req.Target())));
   }
-  return Render("<section id=\"comments\" aria-labelledby=\"comments-heading\"><h2 id=\"comments-heading\">"
-                "Comments ({})</h2>{}{}</section>",
-                visible, list, form);
+  // The paper page wraps this in its own <section id="comments"> with the heading.
+  return Render("<p class=\"meta comment-count\" id=\"comment-count\">{} {}</p>{}{}", visible,
+                visible == 1 ? "comment" : "comments", list, form);
 }
 
 Html AdminControls(const Request&, Context& ctx, const std::string& paper_id) {

@@ -43,6 +43,7 @@ void RegisterRoutes(Router& r) {
 
   // Accounts, upvotes, comments, submissions (web/account_handlers.cpp) and digest subscriptions
   // (web/subscription_handlers.cpp) add their routes here once they land.
+  RegisterAccountRoutes(r);
 }
 
 }  // namespace paperfeed::web

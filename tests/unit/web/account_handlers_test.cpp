@@ -530,7 +530,7 @@ TEST_F(AccountRoutesTest, CommentsShowOnThePaperPageAndAdminsModerate) {
   EXPECT_EQ(posted->get_header_value("Location").rfind(paper + "#comment-", 0), 0u);
   auto page = NewBrowser().Get(paper);  // anonymous readers see it too
   EXPECT_NE(page->body.find("<p>First line<br>second line</p><p>New paragraph</p>"), std::string::npos);
-  EXPECT_NE(page->body.find("Comments (1)"), std::string::npos);
+  EXPECT_NE(page->body.find("id=\"comment-count\">1 comment</p>"), std::string::npos);
   EXPECT_EQ(ada.PostForm(paper + "/comments", {{"csrf", csrf}, {"body", std::string(5001, 'x')}})->status, 422);
   EXPECT_EQ(ada.PostForm(paper + "/comments", {{"csrf", csrf}, {"body", "   "}})->status, 422);
   EXPECT_EQ(ada.PostForm("/papers/2599.00000/comments", {{"csrf", csrf}, {"body", "hi"}})->status, 404);
