@@ -33,3 +33,10 @@ bench-web:
 .PHONY: bench-mail
 bench-mail:
 	bash bench/bench_mail.sh
+
+# Search benchmark: paperfeed keyword / hybrid / similar against SQLite FTS5 and Xapian, top-10,
+# one thread, the 1,000 latency queries, on the real 74,728-paper file and a generated 2.5 M dump.
+# BENCH_PAPERS=N, BENCH_CORPORA="real gen", BENCH_PEERS="fts5 xapian".
+.PHONY: bench-search
+bench-search:
+	bash bench/bench_search.sh
