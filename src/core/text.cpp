@@ -33,13 +33,26 @@ std::vector<std::string> SplitWhitespace(std::string_view text) {
 }
 
 void Fingerprint::Add(std::string_view bytes) {
-  for (unsigned char c : bytes) {
-    hash_ ^= c;
-    hash_ *= 1099511628211ull;
+  // 8 bytes a step, little-endian words, multiply-xorshift mixing (as in MurmurHash64A): ~8x
+  // fewer dependent multiplies than byte-wise FNV-1a.
+  constexpr uint64_t kMul = 0xc6a4a7935bd1e995ull;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size();
+  auto mix = [&](uint64_t w) {
+    w *= kMul;
+    w ^= w >> 47;
+    w *= kMul;
+    hash_ = (hash_ ^ w) * kMul;
+  };
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; --i) w = (w << 8) | p[i];
+    mix(w);
   }
-  // Field separator so that ("ab","c") and ("a","bc") differ.
-  hash_ ^= 0xff;
-  hash_ *= 1099511628211ull;
+  uint64_t tail = 0;
+  for (size_t i = n; i > 0; --i) tail = (tail << 8) | p[i - 1];
+  // The length closes the field, so that ("ab","c") and ("a","bc") differ.
+  mix(tail ^ (static_cast<uint64_t>(bytes.size()) << 56) ^ 0xff);
 }
 
 void Fingerprint::Add(int64_t number) {

@@ -14,7 +14,7 @@ std::string NormaliseWhitespace(std::string_view text);
 // Splits on runs of white space.
 std::vector<std::string> SplitWhitespace(std::string_view text);
 
-// 64-bit FNV-1a, for content fingerprints (not for security).
+// A 64-bit content fingerprint (MurmurHash64A-style mixing, 8 bytes a step); not for security.
 class Fingerprint {
  public:
   void Add(std::string_view bytes);

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/arxiv_id.hpp"
 #include "core/dates.hpp"
@@ -143,7 +144,7 @@ core::Result<IngestRecord> ArxivJsonParser::Parse(std::string_view line) {
   if (raw_id.empty()) return MakeError(ErrorCode::kInvalidInput, "field 'id' is missing");
   if (!id) return MakeError(ErrorCode::kInvalidInput, "field 'id': " + id.error().message);
   p.id = id->base;
-  if (core::NormaliseWhitespace(p.title).empty()) {
+  if (std::all_of(p.title.begin(), p.title.end(), [](unsigned char c) { return std::isspace(c) != 0; })) {
     return MakeError(ErrorCode::kInvalidInput, "paper " + p.id + ": field 'title' is missing or empty");
   }
   if (p.categories.empty()) {

@@ -64,6 +64,15 @@ class ChunkQueue {
   bool cancelled_ = false;
 };
 
+// Notes kept beside data files (data/demo/LICENSE.md, README.md) are not input: a directory walk
+// skips them, while a file named on the command line is always read.
+bool IsDocumentation(const std::string& name) {
+  auto ends = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends(".md") || ends(".txt") || name == "LICENSE" || name == "README";
+}
+
 bool IsBlank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
@@ -87,7 +96,7 @@ core::Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string
           if (it->is_directory()) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file()) found.push_back(it->path().string());
+        if (it->is_regular_file() && !IsDocumentation(name)) found.push_back(it->path().string());
       }
       if (ec) return core::MakeError(core::ErrorCode::kIo, path + ": cannot list directory (" + ec.message() + ")");
       std::sort(found.begin(), found.end());
@@ -107,7 +116,9 @@ Ingester::~Ingester() = default;
 void Ingester::OnRecord(IngestRecord&& record) {
   pending_.push_back(std::move(record));
   if (pending_.size() >= options_.batch_size) {
-    if (auto r = WriteBatch(pending_); !r && !has_deferred_error_) {
+    auto r = WriteBatch(pending_);
+    pending_.clear();
+    if (!r && !has_deferred_error_) {
       deferred_error_ = r.error();
       has_deferred_error_ = true;
     }
@@ -129,7 +140,9 @@ core::Result<void> Ingester::Flush() {
     has_deferred_error_ = false;
     return deferred_error_;
   }
-  return WriteBatch(pending_);
+  auto r = WriteBatch(pending_);
+  pending_.clear();
+  return r;
 }
 
 core::Result<void> Ingester::WriteBatch(std::vector<IngestRecord>& records) {
@@ -172,7 +185,6 @@ core::Result<void> Ingester::WriteBatch(std::vector<IngestRecord>& records) {
   summary_.updated += updated;
   summary_.unchanged += unchanged;
   for (auto& e : rejected) OnError(std::move(e));
-  records.clear();
   return {};
 }
 
@@ -278,8 +290,19 @@ core::Result<void> Ingester::IngestJsonLines(const std::string& path) {
   ChunkQueue queue(4);
   const size_t chunk_records = options_.batch_size;
 
+  // Written batches go back to the parsing thread to be freed there: glibc frees a block fastest
+  // in the thread that allocated it, and the writing thread is the pipeline's bottleneck.
+  std::mutex spent_mutex;
+  std::vector<std::vector<IngestRecord>> spent;
   std::thread producer([&] {
     ArxivJsonParser parser;
+    auto free_spent = [&] {
+      std::vector<std::vector<IngestRecord>> garbage;
+      {
+        std::lock_guard lock(spent_mutex);
+        garbage.swap(spent);
+      }
+    };
     ParsedChunk chunk;
     std::string_view line;
     while (reader->Next(line)) {
@@ -297,6 +320,7 @@ core::Result<void> Ingester::IngestJsonLines(const std::string& path) {
         queue.Push(std::move(chunk));
         if (queue.cancelled()) return;
         chunk = ParsedChunk{};
+        free_spent();
       }
     }
     chunk.bytes_done = total_bytes;
@@ -323,6 +347,10 @@ core::Result<void> Ingester::IngestJsonLines(const std::string& path) {
         }
       }
       result = WriteBatch(good);
+      {
+        std::lock_guard lock(spent_mutex);
+        spent.push_back(std::move(good));
+      }
       if (!result) {
         queue.Cancel();
         break;

@@ -280,28 +280,33 @@ class SqliteCatalogue final : public Catalogue {
     return result;
   }
 
+  // The encoded fields live in members until the statement has run, so text binds need no copy.
   void BindMetadata(Statement& s, const core::Paper& p, const std::optional<std::string>& github,
-                    const std::optional<int64_t>& stars, const std::optional<std::string>& page) {
-    s.Bind(1, p.id)
+                    const std::optional<int64_t>& stars, const std::optional<std::string>& page,
+                    uint64_t fingerprint) {
+    versions_text_ = EncodeVersions(p.versions);
+    authors_text_ = JoinLines(p.authors);
+    categories_text_ = JoinSpaces(p.categories);
+    s.BindStatic(1, p.id)
         .Bind(2, p.latest_version)
-        .Bind(3, EncodeVersions(p.versions))
-        .Bind(4, p.title)
-        .Bind(5, p.abstract)
-        .Bind(6, JoinLines(p.authors))
-        .Bind(7, p.primary_category)
-        .Bind(8, JoinSpaces(p.categories))
-        .Bind(9, p.published)
-        .Bind(10, p.updated)
-        .Bind(11, p.comments)
-        .Bind(12, p.journal_ref)
-        .Bind(13, p.doi)
-        .Bind(14, p.license)
-        .Bind(15, p.submitter)
+        .BindStatic(3, versions_text_)
+        .BindStatic(4, p.title)
+        .BindStatic(5, p.abstract)
+        .BindStatic(6, authors_text_)
+        .BindStatic(7, p.primary_category)
+        .BindStatic(8, categories_text_)
+        .BindStatic(9, p.published)
+        .BindStatic(10, p.updated)
+        .BindStatic(11, p.comments)
+        .BindStatic(12, p.journal_ref)
+        .BindStatic(13, p.doi)
+        .BindStatic(14, p.license)
+        .BindStatic(15, p.submitter)
         .Bind(16, github)
         .Bind(17, stars)
         .Bind(18, page)
         .Bind(19, static_cast<int64_t>(p.source))
-        .Bind(20, static_cast<int64_t>(MetadataFingerprint(p)))
+        .Bind(20, static_cast<int64_t>(fingerprint))
         .Bind(21, ++change_seq_);
   }
 
@@ -315,7 +320,7 @@ class SqliteCatalogue final : public Catalogue {
     }
     if (!row.value()) {
       find.Reset();
-      BindMetadata(*insert_, paper, paper.github_repo, paper.github_stars, paper.project_page);
+      BindMetadata(*insert_, paper, paper.github_repo, paper.github_stars, paper.project_page, MetadataFingerprint(paper));
       if (auto r = insert_->Run(); !r) return r.error();
       return UpsertOutcome::kInserted;
     }
@@ -341,9 +346,10 @@ class SqliteCatalogue final : public Catalogue {
     merge(page, paper.project_page);
 
     const int freshness = CompareFreshness(paper, stored_source, stored_version, stored_updated);
-    const bool metadata_wins = freshness > 0 || (freshness == 0 && MetadataFingerprint(paper) != stored_fingerprint);
+    const uint64_t fingerprint = MetadataFingerprint(paper);
+    const bool metadata_wins = freshness > 0 || (freshness == 0 && fingerprint != stored_fingerprint);
     if (metadata_wins) {
-      BindMetadata(*update_metadata_, paper, github, stars, page);
+      BindMetadata(*update_metadata_, paper, github, stars, page, fingerprint);
       if (auto r = update_metadata_->Run(); !r) return r.error();
       return UpsertOutcome::kUpdated;
     }
@@ -426,6 +432,7 @@ class SqliteCatalogue final : public Catalogue {
   std::optional<Statement> find_state_, insert_, update_metadata_, update_links_;
   std::optional<Statement> find_entry_, insert_entry_, update_entry_;
   std::optional<Statement> select_paper_, select_changed_;
+  std::string versions_text_, authors_text_, categories_text_;
 };
 
 }  // namespace

@@ -32,6 +32,12 @@ core::Result<std::unique_ptr<Database>> Database::Open(const std::string& path) 
   sqlite3_busy_timeout(raw, 10000);
   // WAL lets readers run beside the writer; NORMAL sync is durable at each checkpoint and never
   // corrupts on a crash (https://sqlite.org/wal.html#performance_considerations).
+  // 16 KiB pages for a new file (a no-op on an existing one): rows are ~2 KB of text, and bigger
+  // pages mean 4x fewer page writes, WAL frames and B-tree splits on bulk loads
+  // (https://sqlite.org/pragma.html#pragma_page_size; must precede journal_mode=WAL).
+  if (auto r = db->Exec("PRAGMA page_size=16384"); !r) {
+    return core::MakeError(r.error().code, "database '" + path + "': " + r.error().message);
+  }
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
                              "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
     if (auto r = db->Exec(pragma); !r) {
@@ -103,6 +109,10 @@ Statement& Statement::Bind(int index, const std::optional<int64_t>& value) {
 }
 Statement& Statement::BindBlob(int index, const void* data, size_t size) {
   sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindStatic(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
   return *this;
 }
 Statement& Statement::BindNull(int index) {

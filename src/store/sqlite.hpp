@@ -57,6 +57,8 @@ class Statement {
   Statement& Bind(int index, const std::optional<int64_t>& value);
   Statement& BindBlob(int index, const void* data, size_t size);
   Statement& BindNull(int index);
+  // Text that stays alive and unchanged until the statement is reset: no copy.
+  Statement& BindStatic(int index, std::string_view text);
 
   // Steps once: true when a row is ready, false when done. Errors become values.
   core::Result<bool> Step();
