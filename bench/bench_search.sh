@@ -40,7 +40,7 @@ die() { echo "bench_search: $*" >&2; exit 1; }
 mkdir -p "$WORK"
 
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPAPERFEED_BENCH=ON >/dev/null
-targets="paperfeed bench_search_paperfeed peer_fts5"
+targets="paperfeed bench_search_paperfeed bench_keyword_index peer_fts5"
 case " $PEERS " in *" xapian "*) targets="$targets peer_xapian" ;; esac
 ninja -C "$BUILD" $targets >/dev/null
 
@@ -62,6 +62,11 @@ for corpus in $CORPORA; do
     "$BUILD/paperfeed" --db "$db" ingest "$input" >&2
   fi
   papers=$("$BUILD/paperfeed" --db "$db" stats --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["papers"])')
+
+  echo "== $name ($papers papers): keyword engine alone (build + top-10 latency)" >&2
+  line=$($TIME -f '%M' -o "$WORK/$name.keyword.time" "$BUILD/bench/bench_keyword_index" "$db" "$QUERIES" "$WORK/$name.keyword-only")
+  echo "{\"corpus\": \"$name\", \"papers\": $papers, \"build_peak_rss_mb\": $(( $(tail -1 "$WORK/$name.keyword.time") / 1024 )), \"result\": $line}" >> "$WORK/results.jsonl"
+  rm -rf "$WORK/$name.keyword-only"
 
   echo "== $name ($papers papers): paperfeed index rebuild" >&2
   $TIME -f '%e %M' -o "$WORK/$name.rebuild.time" "$BUILD/paperfeed" --db "$db" index rebuild --no-progress >&2
@@ -95,7 +100,12 @@ for corpus in dict.fromkeys(r["corpus"] for r in rows):
     out.append("| engine | mode | p50 ms | p99 ms | mean ms | cpu p50 ms | cpu p99 ms | build s | index size | peak RSS (build / serve) |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     pf = next(r for r in rs if r["result"]["engine"] == "paperfeed")
-    peers = [r for r in rs if r["result"]["engine"] != "paperfeed"]
+    peers = [r for r in rs if r["result"]["engine"] not in ("paperfeed", "paperfeed-keyword-engine")]
+    for e in [r for r in rs if r["result"]["engine"] == "paperfeed-keyword-engine"]:
+        m = e["result"]["keyword"]
+        out.append("| paperfeed engine only | keyword | %.3f | %.3f | %.3f | %.3f | %.3f | %s | %s | %d MB (build + serve) |" % (
+            m["p50_ms"], m["p99_ms"], m["mean_ms"], m["cpu_p50_ms"], m["cpu_p99_ms"], e["result"]["build_s"],
+            mb(e["result"]["index_bytes"]), e["build_peak_rss_mb"]))
     res = pf["result"]
     for mode in ("keyword", "hybrid", "similar"):
         m = res[mode]
