@@ -440,7 +440,8 @@ TEST_F(AccountRoutesTest, BearerTokensWorkWithoutCsrfAndStopWhenRevoked) {
   EXPECT_EQ(program.PostJson(api, "", Bearer(token + "x"))->status, 401);
   EXPECT_EQ(program.PostJson(api, "", {{"Authorization", "Basic YWRhOnBhc3N3b3Jk"}})->status, 401);
 
-  ASSERT_TRUE(std::regex_search(b.Get("/account")->body, m, std::regex("action=\"/account/tokens/([0-9]+)/revoke\"")));
+  const std::string account_page = b.Get("/account")->body;  // the match points into it
+  ASSERT_TRUE(std::regex_search(account_page, m, std::regex("action=\"/account/tokens/([0-9]+)/revoke\"")));
   auto revoked = b.PostForm("/account/tokens/" + m[1].str() + "/revoke", {{"csrf", csrf}});
   EXPECT_EQ(revoked->status, 303);
   auto after = program.Delete(api, Bearer(token));
@@ -603,7 +604,7 @@ TEST_F(AccountRoutesTest, SqlInjectionAttemptsAreInert) {
   Browser b = NewBrowser();
   ASSERT_TRUE(b.SignUp("ada"));
   Browser attacker = NewBrowser();
-  for (const std::string& name : {"' OR '1'='1", "ada' --", "ada'; DROP TABLE users; --"}) {
+  for (const std::string name : {"' OR '1'='1", "ada' --", "ada'; DROP TABLE users; --"}) {
     auto res = attacker.LogIn(name, "' OR '1'='1");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 401) << name;
