@@ -129,9 +129,10 @@ core::Result<HarvestReport> HarvestOai(store::Catalogue& catalogue, Ingester& in
     ++report.pages;
     if (page.complete_list_size) report.complete_list_size = page.complete_list_size;
     if (page.latest_datestamp && (!newest || *page.latest_datestamp > *newest)) newest = page.latest_datestamp;
-    if (options.progress && !bar && report.complete_list_size) {
-      bar = std::make_unique<core::ProgressBar>("harvest " + options.set,
-                                                static_cast<uint64_t>(*report.complete_list_size), " records");
+    if (options.progress && !bar) {
+      // completeListSize is optional (OAI-PMH 2.0, 3.5): without it the bar shows a count and a rate.
+      bar = std::make_unique<core::ProgressBar>(
+          "harvest " + options.set, static_cast<uint64_t>(report.complete_list_size.value_or(0)), " records");
     }
     if (bar) bar->Update(static_cast<uint64_t>(ingester.summary().read - read_before));
 
