@@ -197,11 +197,19 @@ Result<void> MailRuntime::DrainOnce() {
 Result<void> MailRuntime::RunScheduled(int64_t scheduled_for) {
   auto catalogue = store::OpenSqliteCatalogue(options_.db_path);
   if (!catalogue) return catalogue.error();
+  // The search indexes are opened only when someone has saved searches: they cost memory and time,
+  // and `serve` has its own copy open.
+  bool topics = false;
+  if (auto all = store::SubscriptionStore((*catalogue)->database()).List(); all) {
+    for (const auto& s : *all) topics = topics || (s.confirmed && !s.paused && !s.topics.empty());
+  }
   std::unique_ptr<search::SearchService> search;
-  if (auto opened = search::OpenSearchService(**catalogue, options_.index_dir, false); opened) {
-    search = std::move(*opened);
-  } else {
-    std::fprintf(stderr, "paperfeed: digests without saved searches: %s\n", opened.error().message.c_str());
+  if (topics) {
+    if (auto opened = search::OpenSearchService(**catalogue, options_.index_dir, false); opened) {
+      search = std::move(*opened);
+    } else {
+      std::fprintf(stderr, "paperfeed: digests without saved searches: %s\n", opened.error().message.c_str());
+    }
   }
   auto signer = MakeLinkSigner((*catalogue)->database(), config_);
   if (!signer) return signer.error();
