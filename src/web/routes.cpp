@@ -42,8 +42,9 @@ void RegisterRoutes(Router& r) {
   r.Get("/feeds/cat/{category}", CategoryFeed, cached);
 
   // Accounts, upvotes, comments, submissions (web/account_handlers.cpp) and digest subscriptions
-  // (web/subscription_handlers.cpp) add their routes here once they land.
+  // (web/subscription_handlers.cpp).
   RegisterAccountRoutes(r);
+  RegisterSubscriptionRoutes(r);
 }
 
 }  // namespace paperfeed::web
