@@ -115,7 +115,8 @@ void VectorIndex::AddMany(const std::vector<int64_t>& ids, const std::vector<flo
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   std::mutex progress_mutex;
-  // hnswlib's insertion is safe for concurrent threads (per-node link locks).
+  // hnswlib's insertion is safe for concurrent threads (per-node link locks), as its Python
+  // binding's parallel add_items relies on.
   auto work = [&]() {
     for (size_t i; (i = next.fetch_add(1)) < ids.size();) {
       g.addPoint(&vectors[i * dim], static_cast<hnswlib::labeltype>(ids[i]));
