@@ -25,6 +25,10 @@ class Fingerprint {
   uint64_t hash_ = 14695981039346656037ull;
 };
 
+// Escapes &, <, >, " and ' for HTML text and attribute values (the one escaper web and mail share).
+void AppendHtmlEscaped(std::string& out, std::string_view text);
+std::string HtmlEscape(std::string_view text);
+
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLowerAscii(std::string_view text);

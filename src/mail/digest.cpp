@@ -201,21 +201,7 @@ std::string Shorten(std::string_view text, size_t max) {
 
 }  // namespace
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeHtml(std::string_view text) { return core::HtmlEscape(text); }
 
 std::string EncodeQueryValue(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";

@@ -5,20 +5,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/text.hpp"
+
 namespace paperfeed::web {
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-}
+void AppendEscaped(std::string& out, std::string_view text) { core::AppendHtmlEscaped(out, text); }
 
 std::string Escape(std::string_view text) {
   std::string out;
