@@ -23,6 +23,15 @@ std::string UnixToIso(int64_t seconds);
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 
+// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's civil_from_days), the
+// inverse of DaysFromCivil; shared by every module that does calendar arithmetic.
+struct CivilDay {
+  int64_t year;
+  unsigned month;
+  unsigned day;
+};
+CivilDay CivilFromDays(int64_t days);
+
 // True for a valid "YYYY-MM-DD".
 bool IsIsoDay(std::string_view text);
 

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <set>
 
+#include "core/dates.hpp"
+
 namespace paperfeed::mail {
 namespace {
 
@@ -30,17 +32,9 @@ int64_t ReadBigEndian(const std::string& data, size_t pos, int bytes) {
 
 }  // namespace
 
-CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return CivilDate{static_cast<int>(y + (m <= 2)), m, d};
+CivilDate CivilFromDays(int64_t days) {
+  const core::CivilDay c = core::CivilFromDays(days);
+  return CivilDate{static_cast<int>(c.year), c.month, c.day};
 }
 
 int64_t DaysFromCivilDate(const CivilDate& date) {

@@ -24,18 +24,9 @@ struct Civil {
   unsigned day;
 };
 
-// Howard Hinnant's civil_from_days, the inverse of core::DaysFromCivil.
-Civil CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {y + (m <= 2), m, d};
+Civil CivilFromDays(int64_t days) {
+  const core::CivilDay c = core::CivilFromDays(days);
+  return {c.year, c.month, c.day};
 }
 
 std::string FormatDay(int64_t days) {
