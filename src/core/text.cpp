@@ -20,6 +20,17 @@ std::string NormaliseWhitespace(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    out.emplace_back(text.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
 std::vector<std::string> SplitWhitespace(std::string_view text) {
   std::vector<std::string> parts;
   size_t i = 0;

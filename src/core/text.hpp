@@ -11,6 +11,9 @@ namespace paperfeed::core {
 // Collapses runs of white space (including arXiv's hard line breaks) into one space and trims.
 std::string NormaliseWhitespace(std::string_view text);
 
+// Splits on '\n' (the store keeps lists one item a line); no trailing empty item.
+std::vector<std::string> SplitLines(std::string_view text);
+
 // Splits on runs of white space.
 std::vector<std::string> SplitWhitespace(std::string_view text);
 

@@ -22,16 +22,7 @@ std::string JoinLines(const std::vector<std::string>& items) {
   return out;
 }
 
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    out.emplace_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return out;
-}
+using core::SplitLines;
 
 std::string EncodeVersions(const std::vector<core::PaperVersion>& versions) {
   std::string out;

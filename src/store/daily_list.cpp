@@ -77,16 +77,7 @@ bool IsEasternDaylightTime(int64_t unix_seconds) {
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    out.emplace_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return out;
-}
+using core::SplitLines;
 
 // The paper columns every query here reads, in the order ReadPaper expects from `first`.
 constexpr std::string_view kPaperColumns =
