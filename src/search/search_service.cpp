@@ -77,15 +77,15 @@ class OpenService final : public SearchService {
     } else {
       auto semantic = semantic_->Search(text, query, std::max(depth, kFusionDepth));
       if (!semantic) return semantic.error();
-      std::vector<ScoredDoc> vectors;
-      for (const auto& d : semantic.value())
-        if (keyword_->IsLive(d.doc_id) && (!accept || accept(d.doc_id))) vectors.push_back(d);
+      std::erase_if(semantic->docs, [&](const ScoredDoc& d) {
+        return !keyword_->IsLive(d.doc_id) || (accept && !accept(d.doc_id));
+      });
       if (options.mode == SearchMode::kSemantic) {
-        ranked = std::move(vectors);
+        ranked = std::move(semantic->docs);
         results.mode_used = SearchMode::kSemantic;
       } else {
         auto keyword = keyword_->TopK(query, std::max(depth, kFusionDepth), accept, &results.total_estimate);
-        ranked = semantic_->Fuse(keyword, vectors, depth);
+        ranked = semantic_->Fuse(keyword, semantic.value(), depth);
         results.mode_used = SearchMode::kHybrid;
       }
       if (ranked.size() > static_cast<size_t>(depth)) ranked.resize(static_cast<size_t>(depth));

@@ -33,6 +33,7 @@
 #include "core/progress.hpp"
 #include "search/embedder.hpp"
 #include "search/hybrid.hpp"
+#include "search/segment.hpp"  // WriteFileAtomically
 #include "search/vector_index.hpp"
 
 namespace paperfeed::search {
@@ -68,27 +69,10 @@ uint64_t Fnv1a(const void* data, size_t n, uint64_t h = 1469598103934665603ull) 
   return h;
 }
 
-Result<void> WriteFileAtomically(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return MakeError(ErrorCode::kIo, "cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return MakeError(ErrorCode::kIo, "cannot write " + path + ": " + std::strerror(errno));
-  }
-  return {};
-}
-
 std::string ReadSmallFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
-
-// The query embedding of the last Search on this thread, for Fuse (the service calls the two in
-// turn on one thread): fusion scores every keyword candidate by its exact cosine.
-thread_local std::vector<float> tls_query_vector;
 
 class Backend final : public SemanticBackend {
  public:
@@ -254,9 +238,8 @@ class Backend final : public SemanticBackend {
     return CatchUp(catalogue, keyword, false);
   }
 
-  Result<std::vector<ScoredDoc>> Search(const std::string& text, const ParsedQuery& query, int depth) override {
-    std::vector<ScoredDoc> out;
-    tls_query_vector.clear();
+  Result<SemanticHits> Search(const std::string& text, const ParsedQuery& query, int depth) override {
+    SemanticHits out;
     if (!model_ || !vectors_) return out;
     // With operators in the query, embed only its scoring words: an excluded word or a field
     // name must not pull the vector towards papers about it.
@@ -267,12 +250,12 @@ class Backend final : public SemanticBackend {
     }
     std::vector<float> q = model_->Embed(embed_text);
     if (std::all_of(q.begin(), q.end(), [](float x) { return x == 0.f; })) return out;
-    tls_query_vector = q;
     std::function<bool(int64_t)> filter;
     if (query.HasFilters()) {
       filter = [this, &query](int64_t id) { return keyword_.IsLive(id) && keyword_.PassesFilters(id, query); };
     }
-    for (const auto& hit : vectors_->Search(q.data(), depth, filter)) out.push_back({hit.id, hit.similarity});
+    for (const auto& hit : vectors_->Search(q.data(), depth, filter)) out.docs.push_back({hit.id, hit.similarity});
+    out.query_vector = std::move(q);
     return out;
   }
 
@@ -287,14 +270,15 @@ class Backend final : public SemanticBackend {
     return out;
   }
 
-  std::vector<ScoredDoc> Fuse(const std::vector<ScoredDoc>& keyword, const std::vector<ScoredDoc>& semantic,
+  std::vector<ScoredDoc> Fuse(const std::vector<ScoredDoc>& keyword, const SemanticHits& semantic,
                               int depth) const override {
     std::vector<FusedDoc> kw, sem;
     for (const auto& d : keyword) kw.push_back({d.doc_id, d.score});
-    for (const auto& d : semantic) sem.push_back({d.doc_id, d.score});
-    const std::vector<float>* q = tls_query_vector.size() == static_cast<size_t>(vectors_ ? vectors_->dimension() : -1)
-                                      ? &tls_query_vector
-                                      : nullptr;
+    for (const auto& d : semantic.docs) sem.push_back({d.doc_id, d.score});
+    // Fusion scores every keyword candidate by its exact cosine to the query.
+    const std::vector<float>* q =
+        vectors_ && semantic.query_vector.size() == static_cast<size_t>(vectors_->dimension()) ? &semantic.query_vector
+                                                                                              : nullptr;
     auto fused = WeightedScoreFusion(kw, sem, semantic_weight_, [this, q](int64_t id) -> std::optional<double> {
       if (!q) return std::nullopt;
       auto s = vectors_->Similarity(q->data(), id);

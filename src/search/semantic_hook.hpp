@@ -13,6 +13,13 @@
 
 namespace paperfeed::search {
 
+// What a semantic search found: the nearest documents and the query's embedding, which fusion
+// needs to score keyword candidates the vector search did not return.
+struct SemanticHits {
+  std::vector<ScoredDoc> docs;     // best first
+  std::vector<float> query_vector;  // empty when the query embeds to nothing (no known words)
+};
+
 class SemanticBackend {
  public:
   virtual ~SemanticBackend() = default;
@@ -24,12 +31,12 @@ class SemanticBackend {
   virtual core::Result<void> Rebuild(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) = 0;
   // The `depth` nearest live documents to the query text that pass query's filters
   // (keyword.PassesFilters), best first.
-  virtual core::Result<std::vector<ScoredDoc>> Search(const std::string& text, const ParsedQuery& query,
-                                                      int depth) = 0;
+  virtual core::Result<SemanticHits> Search(const std::string& text, const ParsedQuery& query, int depth) = 0;
   // The `depth` live documents nearest to `doc_id`, excluding itself.
   virtual core::Result<std::vector<ScoredDoc>> Similar(int64_t doc_id, int depth) = 0;
-  // Hybrid ranking from the keyword list (BM25F, best first, depth >= 100) and the semantic list.
-  virtual std::vector<ScoredDoc> Fuse(const std::vector<ScoredDoc>& keyword, const std::vector<ScoredDoc>& semantic,
+  // Hybrid ranking from the keyword list (BM25F, best first, depth >= 100) and the semantic hits
+  // of the same query.
+  virtual std::vector<ScoredDoc> Fuse(const std::vector<ScoredDoc>& keyword, const SemanticHits& semantic,
                                       int depth) const = 0;
 };
 
