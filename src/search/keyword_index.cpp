@@ -21,7 +21,9 @@ using core::ErrorCode;
 using core::MakeError;
 using core::Result;
 
-constexpr int kManifestFormat = 1;
+// 2: segments carry champion postings (segment format 2). An index of an older format is
+// dropped on open and rebuilt by the next catch-up.
+constexpr int kManifestFormat = 2;
 constexpr int kReadBatch = 5000;
 // A catch-up larger than this is written as several segments, to bound the builder's memory
 // (about 1 GB per million papers). A rebuild of 2.5 M papers thus fits in one segment.
@@ -161,6 +163,62 @@ struct HeapOrder {
   }
 };
 
+// A lower bound on the depth-th best score in one segment, from the champions of the query's
+// lists: every champion is a document that matches, its exact score (summed over all the lists)
+// is real, so the depth-th best of those scores is a threshold no top document falls below.
+// Starting MaxScore there rather than at 0 lets it skip at once the lists and blocks that could
+// only matter before the top fills (initial thresholds: Kane & Tompa, SIGIR 2018; Petri, Moffat,
+// Mackenzie & Wirth, SIGIR 2019). Exact results are unchanged. Returns 0 when there are fewer
+// than depth champions that pass `passes`.
+template <typename Passes>
+float SeedThreshold(const std::vector<std::unique_ptr<Cursor>>& cursors, int depth, const Passes& passes) {
+  // Partial scores from the champions alone, summed per document.
+  std::vector<std::pair<uint32_t, float>> partial;
+  uint32_t docs[kBlockSize];
+  uint8_t impacts[kBlockSize];
+  for (const auto& c : cursors) {
+    const PostingList& list = c->list;
+    if (list.champion_docs) {
+      for (uint32_t i = 0; i < kChampions; ++i)
+        partial.emplace_back(list.champion_docs[i], c->weight * static_cast<float>(list.champion_impacts[i]));
+    } else if (list.df > 0) {
+      const uint32_t n = DecodeBlock(list, 0, docs, impacts);
+      for (uint32_t i = 0; i < n; ++i) partial.emplace_back(docs[i], c->weight * static_cast<float>(impacts[i]));
+    }
+  }
+  std::sort(partial.begin(), partial.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t out = 0;
+  for (size_t i = 0; i < partial.size();) {
+    const uint32_t doc = partial[i].first;
+    float sum = 0;
+    for (; i < partial.size() && partial[i].first == doc; ++i) sum += partial[i].second;
+    if (passes(doc)) partial[out++] = {doc, sum};
+  }
+  partial.resize(out);
+  if (partial.size() < static_cast<size_t>(depth)) return 0;
+  // Exact scores for the most promising: twice depth of them, probed in doc order.
+  const size_t probe = std::min(partial.size(), static_cast<size_t>(depth) * 2);
+  std::nth_element(partial.begin(), partial.begin() + static_cast<long>(probe - 1), partial.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  partial.resize(probe);
+  std::sort(partial.begin(), partial.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<float> exact(probe, 0.0f);
+  Cursor probe_cursor;
+  for (const auto& c : cursors) {
+    probe_cursor = Cursor();
+    probe_cursor.list = c->list;
+    probe_cursor.weight = c->weight;
+    probe_cursor.Init();
+    for (size_t k = 0; k < probe && probe_cursor.doc != kNoDoc; ++k) {
+      probe_cursor.Advance(partial[k].first);
+      if (probe_cursor.doc == partial[k].first) exact[k] += probe_cursor.Score();
+    }
+  }
+  std::nth_element(exact.begin(), exact.begin() + (depth - 1), exact.end(), std::greater<float>());
+  // A margin for float sums taken in another order than the main loop's.
+  return exact[static_cast<size_t>(depth - 1)] * (1.0f - 1e-5f);
+}
+
 }  // namespace
 
 struct SegmentEntry {
@@ -222,13 +280,23 @@ Result<void> KeywordIndex::LoadManifest() {
   const fs::path manifest_path = fs::path(dir_) / "MANIFEST";
   auto state = std::make_unique<State>();
   std::vector<std::string> referenced = {"MANIFEST"};
+  nlohmann::json m;
   if (fs::exists(manifest_path)) {
     std::ifstream in(manifest_path);
-    nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
-    if (m.is_discarded() || m.value("format", 0) != kManifestFormat) {
+    m = nlohmann::json::parse(in, nullptr, false);
+    const int format = m.is_discarded() || !m.is_object() ? 0 : m.value("format", 0);
+    if (format < 1 || format > kManifestFormat) {
       return MakeError(ErrorCode::kIo, "index manifest " + manifest_path.string() +
                                            " is unreadable; run 'paperfeed index rebuild'");
     }
+    if (format < kManifestFormat) {
+      // Segments of an older format: keep the BM25F parameters, drop the segments (the repair
+      // below deletes their files); the next catch-up indexes the whole catalogue again.
+      m = nlohmann::json{{"format", kManifestFormat}, {"params", m.value("params", nlohmann::json::object())}};
+      format_upgraded_ = true;
+    }
+  }
+  if (m.is_object()) {
     state->change_seq = m.value("change_seq", int64_t{0});
     state->next_id = m.value("next_id", int64_t{1});
     const auto& p = m["params"];
@@ -524,7 +592,12 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
   const bool category_check = query.categories.size() > 1;
 
   std::vector<double> idf(terms.size());
-  const double n_docs = static_cast<double>(std::max<int64_t>(st.live, 1));
+  // Documents counted as df counts them: masked copies of updated papers stay in their segment's
+  // lists until a merge, so N includes them too (as Lucene's docCount does). Live documents alone
+  // could fall below a common term's df, and the idf below would turn negative.
+  int64_t indexed_docs = 0;
+  for (const auto& e : st.segments) indexed_docs += e.segment->num_docs();
+  const double n_docs = static_cast<double>(std::max<int64_t>(indexed_docs, 1));
   int64_t max_df = 0;
   for (size_t k = 0; k < terms.size(); ++k) {
     int64_t df = 0;
@@ -537,7 +610,13 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
   if (matched) *matched = max_df;
 
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, HeapOrder> heap;
-  auto threshold = [&] { return heap.size() < static_cast<size_t>(depth) ? 0.0f : heap.top().score; };
+  // A score the depth-th best is known to reach (SeedThreshold), before the heap is full.
+  float floor = 0.0f;
+  auto threshold = [&] { return heap.size() < static_cast<size_t>(depth) ? floor : std::max(floor, heap.top().score); };
+  auto pruning = [&] { return floor > 0.0f || heap.size() >= static_cast<size_t>(depth); };
+  // Champions are vetted by the filters only; required, excluded and phrase checks would need
+  // more than the lists in hand, so such queries start from 0.
+  const bool can_seed = !accept && required.empty() && query.excluded.empty();
   auto offer = [&](float score, int64_t doc_id) {
     if (heap.size() < static_cast<size_t>(depth)) {
       heap.push({score, doc_id});
@@ -650,6 +729,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
     // candidate can still make it.
     std::sort(cursors.begin(), cursors.end(),
               [](const auto& a, const auto& b) { return a->max_score < b->max_score; });
+    if (can_seed) floor = std::max(floor, SeedThreshold(cursors, depth, passes));
     const size_t m = cursors.size();
     std::vector<float> prefix(m);
     float run = 0;
@@ -672,7 +752,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
       };
       // Block-max skip: when the current blocks of the lists on `cand` cannot beat theta, no
       // document before the first of their block ends (or the other lists' next docs) can.
-      if (heap.size() >= static_cast<size_t>(depth)) {
+      if (pruning()) {
         float bound = non_essential;
         uint32_t skip_to = kNoDoc;
         for (size_t j = essential; j < m; ++j) {
@@ -700,7 +780,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
       float score = 0;
       for (size_t j = essential; j < m; ++j)
         if (cursors[j]->doc == cand) score += cursors[j]->Score();
-      const bool full = heap.size() >= static_cast<size_t>(depth);
+      const bool full = pruning();
       for (size_t j = essential; j-- > 0;) {
         if (full && score + prefix[j] <= theta) break;
         auto& c = *cursors[j];

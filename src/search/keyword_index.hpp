@@ -81,6 +81,8 @@ class KeywordIndex {
   const std::string& dir() const { return dir_; }
   // Files removed on open because an interrupted update left them behind.
   int repaired_files() const { return repaired_files_; }
+  // Whether the index on disk had an older format and was dropped, to be rebuilt by CatchUp.
+  bool format_upgraded() const { return format_upgraded_; }
 
   struct State;  // segments, bitmaps, doc map: swapped whole on every update
 
@@ -94,6 +96,7 @@ class KeywordIndex {
   Bm25fParams params_;
   std::unique_ptr<State> state_;
   int repaired_files_ = 0;
+  bool format_upgraded_ = false;
 };
 
 }  // namespace paperfeed::search

@@ -24,7 +24,11 @@ using core::ErrorCode;
 using core::MakeError;
 using core::Result;
 
-constexpr char kMagic[8] = {'P', 'F', 'S', 'E', 'G', 0, 0, 1};
+// The last byte is the format version: 2 added champion postings.
+constexpr char kMagic[8] = {'P', 'F', 'S', 'E', 'G', 0, 0, 2};
+
+uint32_t ChampionBytes(uint32_t df) { return df > kChampions ? kChampions * 5 : 0; }
+static_assert(kChampions * 5 % 4 == 0, "block tables after the champions stay 4-byte aligned");
 constexpr size_t kHeaderSize = 128;
 
 enum Section { kPostings, kTermTable, kDictOffsets, kDictBytes, kDocIds, kDays, kIdOffsets, kIdPool,
@@ -98,6 +102,18 @@ void PostingsEncoder::Add(uint32_t doc, uint8_t impact) {
 uint32_t PostingsEncoder::Finish(std::string& out) {
   const uint32_t n = size();
   const uint32_t blocks = (n + kBlockSize - 1) / kBlockSize;
+  if (n > kChampions) {
+    // Highest impact first, ties to the lower doc; then stored by doc.
+    std::vector<uint32_t> best(n);
+    std::iota(best.begin(), best.end(), 0u);
+    std::partial_sort(best.begin(), best.begin() + kChampions, best.end(), [&](uint32_t a, uint32_t b) {
+      return impacts_[a] != impacts_[b] ? impacts_[a] > impacts_[b] : a < b;
+    });
+    best.resize(kChampions);
+    std::sort(best.begin(), best.end());
+    for (uint32_t i : best) out.append(reinterpret_cast<const char*>(&docs_[i]), sizeof(uint32_t));
+    for (uint32_t i : best) out.push_back(static_cast<char>(impacts_[i]));
+  }
   const size_t table_at = out.size();
   out.resize(table_at + blocks * sizeof(BlockMeta));
   const size_t data_at = out.size();
@@ -341,6 +357,11 @@ Result<std::unique_ptr<Segment>> Segment::Open(const std::string& path) {
   uint32_t counts[2];
   std::memcpy(counts, s->base_ + 8, sizeof(counts));
   std::memcpy(sections, s->base_ + 16, sizeof(sections));
+  if (std::memcmp(s->base_, kMagic, 7) == 0 && s->base_[7] != kMagic[7]) {
+    return MakeError(ErrorCode::kIo, "index segment " + path + " has format " + std::to_string(s->base_[7]) +
+                                         ", this paperfeed reads format " + std::to_string(kMagic[7]) +
+                                         "; run 'paperfeed index rebuild'");
+  }
   if (std::memcmp(s->base_, kMagic, 8) != 0 || sections[kTotalSize] != s->size_) {
     return MakeError(ErrorCode::kIo, "index segment " + path + " is damaged; run 'paperfeed index rebuild'");
   }
@@ -387,8 +408,14 @@ PostingList Segment::Postings(uint32_t i) const {
   const uint64_t packed = term_table_[2 * i + 1];
   list.df = static_cast<uint32_t>(packed >> 32);
   list.max_impact = static_cast<uint32_t>(packed & 0xFFFFFFFFu);
-  list.blocks = reinterpret_cast<const BlockMeta*>(postings_ + at);
-  list.data = postings_ + at + list.num_blocks() * sizeof(BlockMeta);
+  const uint8_t* p = postings_ + at;
+  if (list.df > kChampions) {
+    list.champion_docs = reinterpret_cast<const uint32_t*>(p);
+    list.champion_impacts = p + kChampions * sizeof(uint32_t);
+  }
+  p += ChampionBytes(list.df);
+  list.blocks = reinterpret_cast<const BlockMeta*>(p);
+  list.data = p + list.num_blocks() * sizeof(BlockMeta);
   return list;
 }
 

@@ -3,8 +3,10 @@
 //
 // File layout (little endian, sections 8-byte aligned; offsets in the header):
 //   header | postings | term table | dictionary offsets | dictionary bytes | document table
-// A term's postings: BlockMeta[ceil(df/128)], then per block the doc-id gaps as varints followed
-// by one impact byte per posting. The impact is the term's BM25F saturation
+// A term's postings: when df > kChampions, its champions (the kChampions postings of highest
+// impact, by doc: docs as uint32 then impacts as bytes); then BlockMeta[ceil(df/128)]; then per
+// block the doc-id gaps as varints followed by one impact byte per posting. Champions let a query
+// start with a high threshold (keyword_index.cpp, SeedThreshold). The impact is the term's BM25F saturation
 //   tf~ / (k1 + tf~),  tf~ = sum over fields f of w_f * tf_f / ((1 - b_f) + b_f * len_f / avglen_f)
 // (Robertson & Zaragoza 2009, "The Probabilistic Relevance Framework: BM25 and Beyond", §3.6),
 // quantised to 8 bits, so that a document's score is sum(idf_t * impact) and a block's maximum
@@ -24,6 +26,9 @@
 namespace paperfeed::search {
 
 constexpr uint32_t kBlockSize = 128;
+// Champion postings kept per long list. 32 measured against 16 and 64 at 2.5 M papers
+// (docs/benchmarks.md): enough to seed a top-10 threshold, 160 bytes per long list.
+constexpr uint32_t kChampions = 32;
 constexpr uint32_t kNoDoc = UINT32_MAX;
 
 // BM25F parameters. Set once per index (in its manifest); changing them needs a rebuild.
@@ -57,6 +62,9 @@ struct PostingList {
   uint32_t max_impact = 0;
   const BlockMeta* blocks = nullptr;
   const uint8_t* data = nullptr;
+  // The champions, by doc; null when df <= kChampions (then block 0 holds the whole list).
+  const uint32_t* champion_docs = nullptr;
+  const uint8_t* champion_impacts = nullptr;
   uint32_t num_blocks() const { return (df + kBlockSize - 1) / kBlockSize; }
 };
 
