@@ -75,7 +75,10 @@ class OpenService final : public SearchService {
       ranked = keyword_->TopK(query, depth, accept, &results.total_estimate);
       results.mode_used = SearchMode::kKeyword;
     } else {
-      auto semantic = semantic_->Search(text, query, std::max(depth, kFusionDepth));
+      std::vector<ScoredDoc> keyword;
+      if (options.mode == SearchMode::kHybrid)
+        keyword = keyword_->TopK(query, std::max(depth, kFusionDepth), accept, &results.total_estimate);
+      auto semantic = semantic_->Search(text, query, std::max(depth, kFusionDepth), keyword);
       if (!semantic) return semantic.error();
       std::erase_if(semantic->docs, [&](const ScoredDoc& d) {
         return !keyword_->IsLive(d.doc_id) || (accept && !accept(d.doc_id));
@@ -84,7 +87,6 @@ class OpenService final : public SearchService {
         ranked = std::move(semantic->docs);
         results.mode_used = SearchMode::kSemantic;
       } else {
-        auto keyword = keyword_->TopK(query, std::max(depth, kFusionDepth), accept, &results.total_estimate);
         ranked = semantic_->Fuse(keyword, semantic.value(), depth);
         results.mode_used = SearchMode::kHybrid;
       }

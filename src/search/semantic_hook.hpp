@@ -30,8 +30,11 @@ class SemanticBackend {
   // through SearchService::Rebuild on its temporary catalogue, so it trains on the test corpus).
   virtual core::Result<void> Rebuild(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) = 0;
   // The `depth` nearest live documents to the query text that pass query's filters
-  // (keyword.PassesFilters), best first.
-  virtual core::Result<SemanticHits> Search(const std::string& text, const ParsedQuery& query, int depth) = 0;
+  // (keyword.PassesFilters), best first. `feedback`, when given, is the keyword ranking of the
+  // same query: its first documents pull the query vector towards them (pseudo-relevance
+  // feedback); semantic-only search passes none.
+  virtual core::Result<SemanticHits> Search(const std::string& text, const ParsedQuery& query, int depth,
+                                            const std::vector<ScoredDoc>& feedback = {}) = 0;
   // The `depth` live documents nearest to `doc_id`, excluding itself.
   virtual core::Result<std::vector<ScoredDoc>> Similar(int64_t doc_id, int depth) = 0;
   // Hybrid ranking from the keyword list (BM25F, best first, depth >= 100) and the semantic hits
