@@ -87,6 +87,9 @@ struct Cursor {
   float max_score = 0;  // weight * the list's largest impact
   uint32_t block = 0, shallow = 0, n = 0, i = 0;
   uint32_t doc = kNoDoc;
+  // The current block's last doc and score bound, kept here: read for every candidate.
+  uint32_t block_last = 0;
+  float block_max = 0;
   uint32_t docs[kBlockSize];
   uint8_t impacts[kBlockSize];
 
@@ -97,6 +100,8 @@ struct Cursor {
   void Load(uint32_t b) {
     n = DecodeBlock(list, b, docs, impacts);
     block = b;
+    block_last = list.blocks[b].last_doc;
+    block_max = weight * static_cast<float>(list.blocks[b].max_impact);
     shallow = std::max(shallow, b);
     i = 0;
     doc = docs[0];
@@ -129,7 +134,7 @@ struct Cursor {
   }
   void Advance(uint32_t target) {
     if (doc >= target) return;
-    if (list.blocks[block].last_doc < target) {
+    if (block_last < target) {
       uint32_t b = FindBlock(block + 1, target);
       if (b >= list.num_blocks()) {
         doc = kNoDoc;
@@ -141,11 +146,10 @@ struct Cursor {
     doc = docs[i];
   }
   float Score() const { return weight * static_cast<float>(impacts[i]); }
-  float CurrentBlockMax() const { return weight * static_cast<float>(list.blocks[block].max_impact); }
+  float CurrentBlockMax() const { return block_max; }
   // The largest score this list can give `target`, without decoding (block-max, Ding & Suel 2011).
   float BlockMaxAt(uint32_t target) {
-    if (target <= list.blocks[block].last_doc && target >= (block == 0 ? 0 : list.blocks[block - 1].last_doc + 1))
-      return CurrentBlockMax();
+    if (target <= block_last && target >= (block == 0 ? 0 : list.blocks[block - 1].last_doc + 1)) return block_max;
     shallow = FindBlock(std::max(shallow, block), target);
     if (shallow >= list.num_blocks()) return 0;
     return weight * static_cast<float>(list.blocks[shallow].max_impact);
@@ -771,7 +775,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
           auto& c = *cursors[j];
           if (c.doc == cand) {
             bound += c.CurrentBlockMax();
-            skip_to = std::min(skip_to, c.list.blocks[c.block].last_doc + 1);
+            skip_to = std::min(skip_to, c.block_last + 1);
           } else {
             skip_to = std::min(skip_to, c.doc);
           }
