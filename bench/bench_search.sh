@@ -11,7 +11,11 @@
 #   BENCH_PAPERS=N            papers in the generated dump (default 2500000; cached in bench/out/)
 #   BENCH_SEED=S              generator seed (default 1)
 #   BENCH_PEERS="fts5 xapian" which peers to run (Xapian indexes ~1-3k papers/s: an hour at 2.5 M)
+#   BENCH_REUSE_PEERS=1       keep a peer index already built in bench/out/search (its build time
+#                             is then reported as 0; the figure of the run that built it stands)
 #   BUILD_DIR=DIR             Release build with -DPAPERFEED_BENCH=ON (default build-release)
+# The peers run each query once on the generated corpus (FTS5 takes seconds a query there) and
+# twice on the real one (the first pass warms the caches and is not timed).
 #   PAPERFEED_SHARED_DATA=DIR the shared data folder (default ../shared/data)
 # Latencies are wall-clock per query after a warm-up pass; "cpu" columns are the query thread's
 # CPU time, which other processes on the machine do not inflate.
@@ -81,9 +85,10 @@ for corpus in $CORPORA; do
       xapian) prog=peer_xapian; index=$WORK/$name.xapian ;;
       *) die "unknown peer $peer" ;;
     esac
-    rm -rf "$index"
+    [ "${BENCH_REUSE_PEERS:-0}" = 1 ] || rm -rf "$index"
+    passes=2; [ "$corpus" = gen ] && passes=1
     echo "== $name: $peer build + queries" >&2
-    line=$($TIME -f '%M' -o "$WORK/$name.$peer.time" "$BUILD/bench/$prog" "$db" "$QUERIES" "$index")
+    line=$($TIME -f '%M' -o "$WORK/$name.$peer.time" "$BUILD/bench/$prog" "$db" "$QUERIES" "$index" "$passes")
     peak_kb=$(tail -1 "$WORK/$name.$peer.time")
     echo "{\"corpus\": \"$name\", \"papers\": $papers, \"build_peak_rss_mb\": $((peak_kb / 1024)), \"result\": $line}" >> "$WORK/results.jsonl"
   done

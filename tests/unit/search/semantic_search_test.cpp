@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "search/search_service.hpp"
+#include "search/semantic_hook.hpp"
 #include "semantic_fixture.hpp"
 #include "test_support.hpp"
 
@@ -64,6 +65,32 @@ TEST_F(SemanticSearchTest, SemanticAndHybridModesFindThePaperFromItsTitle) {
     ASSERT_FALSE(r->hits.empty());
     EXPECT_EQ(r->hits[0].paper_id, papers_[7].id) << SearchModeName(mode);
   }
+}
+
+// Hybrid search hands the keyword ranking to the semantic search as feedback: its first papers
+// pull the query vector towards them (Rocchio). Without the feedback the ranks do not move.
+TEST_F(SemanticSearchTest, KeywordFeedbackPullsTheQueryVectorTowardsTheFirstHits) {
+  Open();  // trains and builds the index
+  auto keyword = KeywordIndex::Open(index_dir());
+  ASSERT_TRUE(keyword.ok());
+  auto backend = MakeSemanticBackend(index_dir(), *catalogue_, *keyword.value());
+  ASSERT_TRUE(backend.ok());
+  auto stored = catalogue_->FindPaper(papers_[42].id);
+  ASSERT_TRUE(stored.ok() && stored.value());
+  const int64_t fed_doc = stored.value()->doc_id;
+  const std::string text = papers_[7].title;
+  auto rank_of = [&](const SemanticHits& hits) {
+    for (size_t i = 0; i < hits.docs.size(); ++i)
+      if (hits.docs[i].doc_id == fed_doc) return static_cast<int>(i);
+    return static_cast<int>(hits.docs.size());
+  };
+  auto plain = backend.value()->Search(text, ParseQuery(text), 50);
+  auto fed = backend.value()->Search(text, ParseQuery(text), 50, {{fed_doc, 9.0}});
+  ASSERT_TRUE(plain.ok() && fed.ok());
+  ASSERT_FALSE(plain->query_vector.empty());
+  EXPECT_NE(plain->query_vector, fed->query_vector);
+  EXPECT_LT(rank_of(*fed), rank_of(*plain)) << "the fed-back paper moves up";
+  EXPECT_LE(rank_of(*fed), 2);
 }
 
 TEST_F(SemanticSearchTest, IndexSurvivesAReopenWithoutRetraining) {
