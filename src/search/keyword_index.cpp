@@ -756,58 +756,51 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
       while (essential < m && prefix[essential] <= theta) ++essential;
     };
     update_essential();
-    while (essential < m) {
-      uint32_t cand = kNoDoc;
-      for (size_t j = essential; j < m; ++j) cand = std::min(cand, cursors[j]->doc);
-      if (cand == kNoDoc) break;
+    // One sweep over the essential lists per candidate scores it and bounds its blocks; one more
+    // moves them past it and finds the next candidate.
+    uint32_t cand = kNoDoc;
+    for (size_t j = essential; j < m; ++j) cand = std::min(cand, cursors[j]->doc);
+    while (essential < m && cand != kNoDoc) {
       const float theta = threshold();
-      const float non_essential = essential ? prefix[essential - 1] : 0.0f;
-      auto advance_at_cand = [&](uint32_t target) {
-        for (size_t j = essential; j < m; ++j)
-          if (cursors[j]->doc < target) cursors[j]->Advance(target);
-      };
-      // Block-max skip: when the current blocks of the lists on `cand` cannot beat theta, no
-      // document before the first of their block ends (or the other lists' next docs) can.
-      if (pruning()) {
-        float bound = non_essential;
-        uint32_t skip_to = kNoDoc;
-        for (size_t j = essential; j < m; ++j) {
-          auto& c = *cursors[j];
-          if (c.doc == cand) {
-            bound += c.CurrentBlockMax();
-            skip_to = std::min(skip_to, c.block_last + 1);
-          } else {
-            skip_to = std::min(skip_to, c.doc);
-          }
-        }
-        if (bound <= theta) {
-          advance_at_cand(skip_to);
-          continue;
-        }
-      }
-      if (!passes(cand)) {
-        advance_at_cand(cand + 1);
-        continue;
-      }
-      if (uint32_t skip = constraint_skip(cand); skip != 0) {
-        advance_at_cand(skip);
-        continue;
-      }
-      float score = 0;
-      for (size_t j = essential; j < m; ++j)
-        if (cursors[j]->doc == cand) score += cursors[j]->Score();
       const bool full = pruning();
-      for (size_t j = essential; j-- > 0;) {
-        if (full && score + prefix[j] <= theta) break;
-        auto& c = *cursors[j];
-        if (full && score + c.BlockMaxAt(cand) + (j ? prefix[j - 1] : 0.0f) <= theta) continue;
-        c.Advance(cand);
-        if (c.doc == cand) score += c.Score();
+      float score = 0, bound = essential ? prefix[essential - 1] : 0.0f;
+      uint32_t skip_to = kNoDoc;
+      for (size_t j = essential; j < m; ++j) {
+        const Cursor& c = *cursors[j];
+        if (c.doc == cand) {
+          score += c.Score();
+          bound += c.block_max;
+          skip_to = std::min(skip_to, c.block_last + 1);
+        } else {
+          skip_to = std::min(skip_to, c.doc);
+        }
       }
-      if ((!full || score > theta || score == theta) && (!accept || accept(seg.doc_id(cand)))) {
-        if (offer(score, seg.doc_id(cand))) update_essential();
+      uint32_t next = cand + 1;
+      if (full && bound <= theta) {
+        // Block-max skip: the current blocks of the lists on `cand` cannot beat theta, so no
+        // document before the first of their block ends (or the other lists' next docs) can.
+        next = skip_to;
+      } else if (!passes(cand)) {
+      } else if (uint32_t skip = constraint_skip(cand); skip != 0) {
+        next = skip;
+      } else {
+        for (size_t j = essential; j-- > 0;) {
+          if (full && score + prefix[j] <= theta) break;
+          auto& c = *cursors[j];
+          if (full && score + c.BlockMaxAt(cand) + (j ? prefix[j - 1] : 0.0f) <= theta) continue;
+          c.Advance(cand);
+          if (c.doc == cand) score += c.Score();
+        }
+        if ((!full || score >= theta) && (!accept || accept(seg.doc_id(cand)))) {
+          if (offer(score, seg.doc_id(cand))) update_essential();
+        }
       }
-      advance_at_cand(cand + 1);
+      cand = kNoDoc;
+      for (size_t j = essential; j < m; ++j) {
+        Cursor& c = *cursors[j];
+        if (c.doc < next) c.Advance(next);
+        cand = std::min(cand, c.doc);
+      }
     }
   }
   };
