@@ -55,8 +55,6 @@ constexpr double kSemanticWeight = 0.2;
 // hits, weighted kFeedbackWeight against the query's own unit vector.
 constexpr int kFeedbackDocs = 3;
 constexpr double kFeedbackWeight = 0.5;
-// Fusion keeps BM25's first hit first when it scores kFusionGate times the second's (0 = never).
-constexpr double kFusionGate = 0.0;
 // Embedding dimension: 128 fuses as well as 256 on SciFact (0.716 vs 0.716) at half the memory
 // and half the HNSW build time at 2.5 M papers.
 constexpr int kDimension = 128;
@@ -87,7 +85,6 @@ class Backend final : public SemanticBackend {
     // For benchmarks only (bench/eval_semantic.sh sweeps it): the fusion weight, 0..1.
     if (const char* w = std::getenv("PAPERFEED_SEMANTIC_WEIGHT")) semantic_weight_ = std::clamp(std::atof(w), 0.0, 1.0);
     // Likewise for the pseudo-relevance feedback of hybrid search: documents and weight.
-    if (const char* g = std::getenv("PAPERFEED_FUSION_GATE")) gate_ = std::atof(g);
     if (const char* d = std::getenv("PAPERFEED_PRF_DOCS")) prf_docs_ = std::clamp(std::atoi(d), 0, 100);
     if (const char* w = std::getenv("PAPERFEED_PRF_WEIGHT")) prf_weight_ = std::clamp(std::atof(w), 0.0, 10.0);
   }
@@ -299,11 +296,6 @@ class Backend final : public SemanticBackend {
       return static_cast<double>(*s);
     });
     std::vector<ScoredDoc> out;
-    // A keyword winner far ahead of the runner-up (a title typed from memory) keeps first place.
-    if (keyword.size() >= 2 && gate_ > 0 && keyword[0].score >= gate_ * keyword[1].score) {
-      out.push_back({keyword[0].doc_id, fused.empty() ? 1.0 : fused.front().score + 1e-6});
-      std::erase_if(fused, [&](const FusedDoc& f) { return f.doc_id == keyword[0].doc_id; });
-    }
     for (const auto& f : fused) {
       if (static_cast<int>(out.size()) >= depth) break;
       out.push_back({f.doc_id, f.score});
@@ -455,7 +447,6 @@ class Backend final : public SemanticBackend {
   int64_t docs_trained_ = 0;
   int64_t journal_records_ = 0;
   double semantic_weight_ = kSemanticWeight;
-  double gate_ = kFusionGate;
   int prf_docs_ = kFeedbackDocs;
   double prf_weight_ = kFeedbackWeight;
 };
