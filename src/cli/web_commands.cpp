@@ -21,6 +21,7 @@ struct ServeOptions {
   bool no_search = false;
   std::string index_dir;
   int cache_mb = 64;
+  int index_sync_seconds = 5;
 };
 
 int Serve(const GlobalOptions& globals, const ServeOptions& options) {
@@ -47,6 +48,7 @@ int Serve(const GlobalOptions& globals, const ServeOptions& options) {
   server_options.search = !options.no_search;
   server_options.index_dir = options.index_dir;
   server_options.cache_bytes = static_cast<size_t>(options.cache_mb) << 20;
+  server_options.index_sync_seconds = options.index_sync_seconds;
 
   // Block SIGINT/SIGTERM in every thread (threads started later inherit the mask); one thread
   // waits for them. Before the server runs a signal ends the process (opening the search indexes
@@ -113,6 +115,10 @@ void RegisterWebCommands(CommandRegistry& r) {
   cmd->add_option("--index-dir", options->index_dir, "Search index directory (default: next to the database)");
   cmd->add_option("--cache-mb", options->cache_mb, "Response cache for anonymous pages, MiB (0 turns it off)")
       ->check(CLI::Range(0, 65536));
+  cmd->add_option("--index-sync", options->index_sync_seconds,
+                  "Seconds between catch-ups of the search indexes with the catalogue, so papers a cron harvest\n"
+                  "stores become searchable while serving (default 5; 0 = only at start)")
+      ->check(CLI::Range(0, 86400));
   cmd->callback([options, &r] {
     r.run = [options, &globals = r.globals] { return Serve(globals, *options); };
   });

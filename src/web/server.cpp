@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -181,6 +182,46 @@ struct Server::Impl {
   std::atomic<bool> running{false};
   int port = 0;
 
+  // The search indexes follow the catalogue while serving: a harvest run by cron in another
+  // process, or a paper a user submitted here, becomes searchable within index_sync_seconds.
+  std::thread index_sync;
+  std::mutex index_sync_mutex;
+  std::condition_variable index_sync_wake;
+  bool index_sync_stop = false;
+
+  void StartIndexSync(int seconds) {
+    if (seconds <= 0 || !Search()) return;
+    index_sync = std::thread([this, seconds] {
+      std::unique_lock lock(index_sync_mutex);
+      while (!index_sync_wake.wait_for(lock, std::chrono::seconds(seconds), [this] { return index_sync_stop; })) {
+        lock.unlock();
+        CatchUpSearch();
+        lock.lock();
+      }
+    });
+  }
+
+  void CatchUpSearch() {
+#ifdef PAPERFEED_HAVE_SEARCH
+    auto read = search->CatchUp();
+    if (!read) {
+      std::fprintf(stderr, "paperfeed serve: search index update failed (will retry): %s\n",
+                   read.error().message.c_str());
+    } else if (read.value() > 0) {
+      generation.fetch_add(1);  // cached search pages and feeds may now be missing papers
+    }
+#endif
+  }
+
+  void StopIndexSync() {
+    {
+      std::lock_guard lock(index_sync_mutex);
+      index_sync_stop = true;
+    }
+    index_sync_wake.notify_all();
+    if (index_sync.joinable()) index_sync.join();
+  }
+
   search::SearchService* Search() {
 #ifdef PAPERFEED_HAVE_SEARCH
     return search.get();
@@ -352,6 +393,7 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
     else std::fprintf(stderr, "paperfeed serve: search is unavailable: %s\n", search.error().message.c_str());
   }
 #endif
+  impl->StartIndexSync(options.index_sync_seconds);
   impl->cache = std::make_unique<ResponseCache>(options.cache_bytes, std::chrono::seconds(options.cache_seconds));
 
   auto& http = impl->http;
@@ -417,6 +459,7 @@ void Server::Stop() {
   if (!impl_) return;
   impl_->http.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->StopIndexSync();
 }
 
 int Server::port() const { return impl_->port; }

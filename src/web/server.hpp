@@ -19,6 +19,9 @@ struct ServerOptions {
   bool log_requests = true;  // one line per request on stderr: method path status ms
   bool search = true;        // open the search indexes (pages say so when they are missing)
   std::string index_dir;     // search indexes; "" means next to the database
+  // How often the search indexes catch up with the catalogue while serving, so that papers a
+  // harvest in another process or a submission here stored become searchable; 0 = never.
+  int index_sync_seconds = 5;
   size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
   size_t cache_bytes = 64u << 20;       // in-memory response cache; 0 turns it off
   int cache_seconds = 30;               // a cached page is re-rendered at least this often

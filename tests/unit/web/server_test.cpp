@@ -74,6 +74,7 @@ class ServerTest : public ::testing::Test {
     server_options.threads = 8;
     server_options.log_requests = std::getenv("PF_LOG") != nullptr;
     server_options.index_dir = dir_->File("index");
+    server_options.index_sync_seconds = 1;
     auto server = Server::Create(server_options);
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = server.value().release();
@@ -288,6 +289,27 @@ TEST_F(ServerTest, ApiSearchAndSimilarReturnPapers) {
   ASSERT_TRUE(similar.is_array());
   for (const auto& s : similar) EXPECT_NE(s["paper"]["id"], kHostileId);
   EXPECT_EQ(Get("/api/papers/search?q=x&mode=telepathy")->status, 400);
+}
+#endif
+
+#ifdef PAPERFEED_HAVE_SEARCH
+// A harvest run by cron writes the catalogue from another process while the server runs: its
+// papers become searchable without a restart (the server's index sync catches up).
+TEST_F(ServerTest, PapersAnotherProcessStoresBecomeSearchableWhileServing) {
+  const std::string path = "/api/papers/search?q=quasicrystalline%20zeppelins&mode=keyword";
+  ASSERT_EQ(json::parse(Body(path)).size(), 0u);
+  {
+    auto catalogue = store::OpenSqliteCatalogue(dir_->File("catalogue.db"));
+    ASSERT_TRUE(catalogue.ok());
+    ASSERT_TRUE(catalogue.value()->UpsertPaper(MakePaper("2608.99902", "Quasicrystalline zeppelins", {"cs.RO"})).ok());
+  }
+  json hits;
+  for (int i = 0; i < 100 && hits.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    hits = json::parse(Body(path));
+  }
+  ASSERT_EQ(hits.size(), 1u) << "not searchable 10 s after it was stored";
+  EXPECT_EQ(hits[0]["paper"]["id"], "2608.99902");
 }
 #endif
 
