@@ -614,7 +614,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
   if (matched) *matched = max_df;
 
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, HeapOrder> heap;
-  // The pass's threshold before the heap is full: every document scoring above it is found.
+  // A score the depth-th best is known to reach (the champions' seed, below); lower ones are skipped.
   float floor = 0.0f;
   auto threshold = [&] { return heap.size() < static_cast<size_t>(depth) ? floor : std::max(floor, heap.top().score); };
   auto pruning = [&] { return floor > 0.0f || heap.size() >= static_cast<size_t>(depth); };
@@ -669,10 +669,17 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
     return cursors;
   };
 
-  // One MaxScore pass over every segment that finds each document scoring above `guess`.
-  auto search_pass = [&](float guess) {
-  heap = {};
-  floor = guess;
+  // Start from the champions' lower bound on the depth-th score rather than 0. Guesses above it,
+  // verified by the pass itself (Petri et al. 2019), were measured too: at 2.5 M papers a pass
+  // started above the true k-th score costs nearly as much as one started below it, and
+  // stepping down 4x..1.1x made queries 30 % slower, so one pass from the bound it is.
+  if (can_seed && !terms.empty()) {
+    for (const auto& entry : st.segments) {
+      auto cursors = term_cursors(*entry.segment);
+      floor = std::max(floor, SeedThreshold(cursors, depth, [&](uint32_t local) { return passes_in(entry, local); }));
+    }
+  }
+
   for (const auto& entry : st.segments) {
     const Segment& seg = *entry.segment;
     auto passes = [&](uint32_t local) { return passes_in(entry, local); };
@@ -803,20 +810,7 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
       }
     }
   }
-  };
 
-  // Start from the champions' lower bound on the depth-th score rather than 0. Guesses above it,
-  // verified by the pass itself (Petri et al. 2019), were measured too: at 2.5 M papers a pass
-  // started above the true k-th score costs nearly as much as one started below it, and
-  // stepping down 4x..1.1x made queries 30 % slower, so one pass from the bound it is.
-  float seed = 0;
-  if (can_seed && !terms.empty()) {
-    for (const auto& entry : st.segments) {
-      auto cursors = term_cursors(*entry.segment);
-      seed = std::max(seed, SeedThreshold(cursors, depth, [&](uint32_t local) { return passes_in(entry, local); }));
-    }
-  }
-  search_pass(seed);
 
   out.reserve(heap.size());
   while (!heap.empty()) {

@@ -143,7 +143,8 @@ TEST_F(KeywordIndexTest, PrunedTopKMatchesExhaustiveRanking) {
 TEST_F(KeywordIndexTest, SeededTopKMatchesUnseededRankingOnLongLists) {
   std::mt19937 rng(7);
   std::vector<std::string> vocabulary;
-  for (int w = 0; w < 120; ++w) vocabulary.push_back("word" + std::string(1, char('a' + w % 26)) + std::to_string(w / 26));
+  for (int w = 0; w < 120; ++w)
+    vocabulary.push_back("word" + std::string(1, static_cast<char>('a' + w % 26)) + std::to_string(w / 26));
   std::vector<double> weights;
   for (int w = 0; w < 120; ++w) weights.push_back(1.0 / (w + 1));
   std::discrete_distribution<int> zipf(weights.begin(), weights.end());
