@@ -8,6 +8,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -57,6 +58,26 @@ inline std::vector<std::string> Words(const std::string& query) {
   }
   if (!w.empty()) out.push_back(w);
   return out;
+}
+
+// The command line of a peer driver: DB QUERIES OUT [PASSES]. PASSES (default 2) is how many
+// times the queries run; only the last pass is timed, the others warm the caches.
+struct PeerArgs {
+  std::string db, out;
+  std::vector<std::string> queries;
+  int passes = 2;
+};
+
+inline bool ParsePeerArgs(int argc, char** argv, const char* usage, PeerArgs& args) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s\n", usage);
+    return false;
+  }
+  args.db = argv[1];
+  args.queries = ReadLines(argv[2]);
+  args.out = argv[3];
+  if (argc > 4) args.passes = std::max(1, std::atoi(argv[4]));
+  return true;
 }
 
 struct Latency {

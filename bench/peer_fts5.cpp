@@ -3,13 +3,9 @@
 // words ranked by bm25 with title weight 2, top-10, one thread. Prints JSON.
 //
 //   peer_fts5 DB QUERIES OUT.fts5.db [PASSES]
-//
-// PASSES (default 2): passes over the queries; only the last is timed, the others warm the caches.
-// At 2.5 M papers one pass is the only affordable choice for FTS5 (seconds per query).
+// (PASSES: bench/bench_common.hpp, ParsePeerArgs; at 2.5 M papers one pass is all FTS5 affords.)
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -25,13 +21,12 @@ void Check(int rc, sqlite3* db, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4) {
-    std::cerr << "usage: peer_fts5 DB QUERIES OUT.fts5.db [PASSES]\n";
-    return 2;
-  }
-  const std::string src = argv[1], out = argv[3];
-  auto queries = bench::ReadLines(argv[2]);
-  const int passes = argc > 4 ? std::max(1, std::atoi(argv[4])) : 2;
+  bench::PeerArgs args;
+  if (!bench::ParsePeerArgs(argc, argv, "peer_fts5 DB QUERIES OUT.fts5.db [PASSES]", args)) return 2;
+  const std::string& src = args.db;
+  const std::string& out = args.out;
+  const auto& queries = args.queries;
+  const int passes = args.passes;
   double build_s = 0;
   if (!std::filesystem::exists(out)) {
     double t0 = bench::NowMs();

@@ -6,21 +6,18 @@
 #include <sqlite3.h>
 #include <xapian.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 #include "bench/bench_common.hpp"
 
 int main(int argc, char** argv) {
-  if (argc < 4) {
-    std::cerr << "usage: peer_xapian DB QUERIES OUT.xapian [PASSES]\n";
-    return 2;
-  }
-  const std::string src = argv[1], out = argv[3];
-  auto queries = bench::ReadLines(argv[2]);
-  const int passes = argc > 4 ? std::max(1, std::atoi(argv[4])) : 2;
+  bench::PeerArgs args;
+  if (!bench::ParsePeerArgs(argc, argv, "peer_xapian DB QUERIES OUT.xapian [PASSES]", args)) return 2;
+  const std::string& src = args.db;
+  const std::string& out = args.out;
+  const auto& queries = args.queries;
+  const int passes = args.passes;
   double build_s = 0;
   if (!std::filesystem::exists(out)) {
     double t0 = bench::NowMs();
