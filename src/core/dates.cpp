@@ -96,6 +96,15 @@ bool IsIsoDay(std::string_view text) {
          ParseInt(text.substr(5, 2), m) && ParseInt(text.substr(8, 2), d) && ValidDateTime(y, m, d, 0, 0, 0);
 }
 
+std::optional<int64_t> DaysFromIsoDay(std::string_view text) {
+  if (!IsIsoDay(text)) return std::nullopt;
+  int y = 0, m = 0, d = 0;
+  ParseInt(text.substr(0, 4), y);
+  ParseInt(text.substr(5, 2), m);
+  ParseInt(text.substr(8, 2), d);
+  return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
 Result<std::string> NormaliseIso(std::string_view text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (text.size() < 10 || !IsIsoDay(text.substr(0, 10))) return BadDate(text, "ISO 8601 (YYYY-MM-DD...)");

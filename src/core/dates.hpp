@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,7 @@ CivilDay CivilFromDays(int64_t days);
 
 // True for a valid "YYYY-MM-DD".
 bool IsIsoDay(std::string_view text);
+// Days since 1970-01-01 of a valid "YYYY-MM-DD"; nullopt otherwise.
+std::optional<int64_t> DaysFromIsoDay(std::string_view text);
 
 }  // namespace paperfeed::core

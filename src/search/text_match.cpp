@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/text.hpp"
 #include "search/tokenizer.hpp"
 
 namespace paperfeed::search {
@@ -18,19 +19,12 @@ bool ContainsPhrase(std::string_view text, const std::vector<std::string>& words
 }
 
 std::string HtmlEscape(std::string_view text) {
+  // Snippets are one line: line breaks and tabs become spaces before core's escaping.
+  std::string flat(text);
+  std::replace_if(flat.begin(), flat.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
   std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': case '\r': case '\t': out += ' '; break;
-      default: out += c;
-    }
-  }
+  out.reserve(flat.size() + flat.size() / 8);
+  core::AppendHtmlEscaped(out, flat);
   return out;
 }
 

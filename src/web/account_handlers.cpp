@@ -1,5 +1,6 @@
 #include "web/account_handlers.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,15 @@
 
 namespace paperfeed::web {
 namespace {
+
+// A numeric id in the path ("/account/tokens/{token}/revoke"); nullopt when it is not a number.
+std::optional<int64_t> IdPathParam(const Request& req, std::string_view name) {
+  const std::string text = req.PathParam(name);
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return id;
+}
 
 using core::ErrorCode;
 
@@ -636,14 +646,10 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
   r.Post("/account/tokens/{token}/revoke", [](const Request& req, Response& res, Context& ctx) {
     if (RequireLoginPage(req, res, ctx, "/account")) return;
     if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
-    int64_t id = 0;
-    try {
-      id = std::stoll(req.PathParam("token"));
-    } catch (...) {
-      return SendErrorPage(res, ctx, 404, "Not found", "There is no such API token.");
-    }
+    const auto id = IdPathParam(req, "token");
+    if (!id) return SendErrorPage(res, ctx, 404, "Not found", "There is no such API token.");
     store::AccountStore accounts(ctx.database());
-    if (auto r = accounts.RevokeApiToken(ctx.viewer().user_id, id); !r) return SendRuleError(res, ctx, r.error());
+    if (auto r = accounts.RevokeApiToken(ctx.viewer().user_id, *id); !r) return SendRuleError(res, ctx, r.error());
     res.Redirect("/account");
     res.cache = CachePolicy::kNoStore;
   });
@@ -707,14 +713,10 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
   r.Post("/admin/comments/{comment}/remove", [](const Request& req, Response& res, Context& ctx) {
     if (RequireLoginPage(req, res, ctx, "/")) return;
     if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
-    int64_t id = 0;
-    try {
-      id = std::stoll(req.PathParam("comment"));
-    } catch (...) {
-      return SendErrorPage(res, ctx, 404, "Not found", "There is no such comment.");
-    }
+    const auto id = IdPathParam(req, "comment");
+    if (!id) return SendErrorPage(res, ctx, 404, "Not found", "There is no such comment.");
     store::AccountStore accounts(ctx.database());
-    auto removed = RemoveComment(accounts, IdentityOf(ctx.viewer()), id);
+    auto removed = RemoveComment(accounts, IdentityOf(ctx.viewer()), *id);
     if (!removed) return SendRuleError(res, ctx, removed.error());
     res.Redirect(PaperPath(removed->paper_id) + "#comments");
     res.cache = CachePolicy::kNoStore;

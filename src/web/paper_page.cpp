@@ -28,13 +28,8 @@ Html UpvoteChart(const std::vector<ChartPoint>& points) {
   constexpr int kWidth = 600, kHeight = 160, kLeft = 40, kRight = 12, kTop = 12, kBottom = 28;
   int64_t max_total = 1;
   for (const auto& p : points) max_total = std::max(max_total, p.total);
-  const int64_t first_day = core::DaysFromCivil(std::stoi(points.front().day.substr(0, 4)),
-                                                static_cast<unsigned>(std::stoi(points.front().day.substr(5, 2))),
-                                                static_cast<unsigned>(std::stoi(points.front().day.substr(8, 2))));
-  auto day_number = [&](const std::string& day) {
-    return core::DaysFromCivil(std::stoi(day.substr(0, 4)), static_cast<unsigned>(std::stoi(day.substr(5, 2))),
-                               static_cast<unsigned>(std::stoi(day.substr(8, 2)))) - first_day;
-  };
+  const int64_t first_day = core::DaysFromIsoDay(points.front().day).value_or(0);
+  auto day_number = [&](const std::string& day) { return core::DaysFromIsoDay(day).value_or(first_day) - first_day; };
   int64_t span = std::max<int64_t>(1, day_number(points.back().day));
   auto x = [&](const std::string& day) {
     return kLeft + static_cast<int64_t>(day_number(day)) * (kWidth - kLeft - kRight) / span;
