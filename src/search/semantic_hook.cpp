@@ -124,6 +124,10 @@ class Backend final : public SemanticBackend {
     if (live >= kRetrainGrowth * std::max<int64_t>(docs_trained_, 1) && live - docs_trained_ >= kRetrainMinNewDocs)
       return Rebuild(catalogue, keyword, progress);
 
+    // Nothing new, the usual answer to serve's periodic sync: leave the journal alone.
+    auto probe = catalogue.PapersChangedSince(change_seq_, 1);
+    if (!probe) return probe.error();
+    if (probe->empty()) return {};
     std::ofstream journal(gen_dir_ + "/journal", std::ios::binary | std::ios::app);
     if (!journal) return MakeError(ErrorCode::kIo, "cannot append to " + gen_dir_ + "/journal");
     const size_t dim = static_cast<size_t>(model_->dimension());
