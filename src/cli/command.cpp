@@ -14,6 +14,12 @@ int ReportError(const core::Error& error) {
   return kExitFailure;
 }
 
+CLI::Option* AddConfigFlag(CLI::App* cmd, GlobalOptions& globals, const std::string& flag, const std::string& key,
+                           const std::string& help) {
+  return cmd->add_option_function<std::string>(
+      flag, [&globals, flag, key](const std::string& value) { globals.config_inputs.flags[key] = {value, flag}; }, help);
+}
+
 void PrintJson(const nlohmann::json& value) {
   std::cout << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/config.hpp"
 #include "core/result.hpp"
 #include "store/catalogue.hpp"
 
@@ -18,7 +19,9 @@ constexpr int kExitRejected = 3;
 
 // Options every verb sees (paperfeed [--db PATH] VERB ...).
 struct GlobalOptions {
-  std::string db_path;  // --db, else $PAPERFEED_DB, else paperfeed.db
+  std::string db_path;         // server.database of the effective configuration (--db overrides it)
+  ConfigInputs config_inputs;  // --config and the flags that override configuration keys
+  Config config;               // the effective configuration, loaded before the verb runs
 };
 
 // Opens the catalogue named by --db, printing a message that says what to do on failure.
@@ -44,8 +47,14 @@ void RegisterSearchCommands(CommandRegistry& registry);     // search, similar, 
 
 void RegisterMailCommands(CommandRegistry& registry);        // digest, subscribers
 
+void RegisterConfigCommands(CommandRegistry& registry);      // config check
+
 // The mail side of `serve` (outbox delivery and the digest scheduler, configured like `digest run`);
 // runs until the returned handle is destroyed. nullptr (with a message on stderr) when mail is off.
-std::shared_ptr<void> StartMailForServe(const GlobalOptions& globals, const std::string& index_dir);
+std::shared_ptr<void> StartMailForServe(const Config& config);
+
+// Adds an option whose value overrides configuration key `key` (recorded as coming from `flag`).
+CLI::Option* AddConfigFlag(CLI::App* cmd, GlobalOptions& globals, const std::string& flag, const std::string& key,
+                           const std::string& help);
 
 }  // namespace paperfeed::cli

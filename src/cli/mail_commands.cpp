@@ -21,16 +21,15 @@ int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Options every mail verb shares: where the configuration and the relay come from.
-struct MailFlags {
-  std::string config_path;  // --config, else $PAPERFEED_CONFIG, else ./paperfeed.toml
-  std::string smtp;         // --smtp, else $PAPERFEED_SMTP_URL, else smtp_url in the configuration
-};
+// Options every mail verb shares: where the configuration and the relay come from. Both feed the
+// one configuration (cli/config), so --smtp beats $PAPERFEED_SMTP_URL beats [mail] smtp_url.
+struct MailFlags {};
 
-void AddMailFlags(CLI::App* cmd, MailFlags& flags) {
-  cmd->add_option("--config", flags.config_path, "Configuration file (default $PAPERFEED_CONFIG or ./paperfeed.toml)");
-  cmd->add_option("--smtp", flags.smtp, "SMTP relay, smtp://[user:pass@]host:port or smtps://... "
-                                        "(default $PAPERFEED_SMTP_URL, then smtp_url in the configuration)");
+void AddMailFlags(CLI::App* cmd, GlobalOptions& globals) {
+  cmd->add_option("--config", globals.config_inputs.file, "Configuration file (default $PAPERFEED_CONFIG or ./paperfeed.toml)");
+  AddConfigFlag(cmd, globals, "--smtp", "mail.smtp_url",
+                "SMTP relay, smtp://[user:pass@]host:port or smtps://... (default $PAPERFEED_SMTP_URL, then "
+                "[mail] smtp_url in the configuration)");
 }
 
 nlohmann::json SubscriberJson(const store::Subscriber& s) {
@@ -92,7 +91,7 @@ void RegisterDigest(CommandRegistry& r) {
       "rerun only sends what is still pending. Empty digests are not sent.\n\n"
       "Examples:\n  paperfeed digest run --smtp smtp://127.0.0.1:2525\n"
       "  paperfeed digest run --period weekly --date 2026-08-21 --json");
-  AddMailFlags(run_cmd, run->flags);
+  AddMailFlags(run_cmd, r.globals);
   run_cmd->add_option("--period", run->period, "daily|weekly")->check(CLI::IsMember({"daily", "weekly"}));
   run_cmd->add_option("--date", run->date, "A day of the period, YYYY-MM-DD");
   run_cmd->add_option("--throttle", run->throttle, "Messages per second (default: throttle in the configuration)");
@@ -101,8 +100,7 @@ void RegisterDigest(CommandRegistry& r) {
   run_cmd->add_flag("--json", run->json, "Print one JSON object with the counts");
   run_cmd->callback([run, &r] {
     r.run = [run, &globals = r.globals]() -> int {
-      auto config = mail::ResolveMailConfig(run->flags.config_path, run->flags.smtp);
-      if (!config) return ReportError(config.error());
+      auto config = std::optional<mail::MailConfig>(globals.config.mail);
       if (run->throttle >= 0) config->throttle_per_second = run->throttle;
       auto zone = mail::TimeZone::Load(config->time_zone);
       if (!zone) return ReportError(zone.error());
@@ -184,13 +182,12 @@ void RegisterDigest(CommandRegistry& r) {
   };
   auto preview = std::make_shared<PreviewOptions>();
   auto* preview_cmd = digest->add_subcommand("preview", "Print one subscriber's digest as it would be sent, without sending");
-  AddMailFlags(preview_cmd, preview->flags);
+  AddMailFlags(preview_cmd, r.globals);
   preview_cmd->add_option("email", preview->email, "The subscriber's address")->required();
   preview_cmd->add_option("--date", preview->date, "A day of the period, YYYY-MM-DD (default: the last complete one)");
   preview_cmd->callback([preview, &r] {
     r.run = [preview, &globals = r.globals]() -> int {
-      auto config = mail::ResolveMailConfig(preview->flags.config_path, preview->flags.smtp);
-      if (!config) return ReportError(config.error());
+      auto config = std::optional<mail::MailConfig>(globals.config.mail);
       auto zone = mail::TimeZone::Load(config->time_zone);
       if (!zone) return ReportError(zone.error());
       int64_t now = UnixNow();
@@ -236,7 +233,7 @@ void RegisterSubscribers(CommandRegistry& r) {
       "'serve') and nothing else until it is confirmed (double opt-in).\n\n"
       "Example:\n  paperfeed subscribers add ada@example.org --period weekly --topic 'diffusion models' "
       "--category cs.LG --confirmed");
-  AddMailFlags(add_cmd, add->flags);
+  AddMailFlags(add_cmd, r.globals);
   add_cmd->add_option("email", add->email, "Address")->required();
   add_cmd->add_option("--period", add->period, "daily|weekly")->check(CLI::IsMember({"daily", "weekly"}));
   add_cmd->add_option("--top", add->top_n, "Trending papers per digest (0..50; 0 = none)")->check(CLI::Range(0, 50));
@@ -246,8 +243,7 @@ void RegisterSubscribers(CommandRegistry& r) {
   add_cmd->add_flag("--confirmed", add->confirmed, "Skip the confirmation mail (the operator vouches for the address)");
   add_cmd->callback([add, &r] {
     r.run = [add, &globals = r.globals]() -> int {
-      auto config = mail::ResolveMailConfig(add->flags.config_path, add->flags.smtp);
-      if (!config) return ReportError(config.error());
+      auto config = std::optional<mail::MailConfig>(globals.config.mail);
       mail::PreferencesForm form;
       form.period = add->period;
       form.top_n = std::to_string(add->top_n);
@@ -330,22 +326,19 @@ void RegisterMailCommands(CommandRegistry& registry) {
   RegisterSubscribers(registry);
 }
 
-std::shared_ptr<void> StartMailForServe(const GlobalOptions& globals, const std::string& index_dir) {
-  auto config = mail::ResolveMailConfig("", "");
-  if (!config) {
-    std::fprintf(stderr, "paperfeed: mail is off: %s\n", config.error().message.c_str());
-    return nullptr;
-  }
+std::shared_ptr<void> StartMailForServe(const Config& global_config) {
+  const mail::MailConfig* config = &global_config.mail;
   mail::MailRuntime::Options options;
-  options.db_path = globals.db_path;
-  options.index_dir = index_dir;
+  options.db_path = global_config.database;
+  options.index_dir = global_config.index_dir;
   auto runtime = mail::MailRuntime::Start(options, *config);
   if (!runtime) {
     std::fprintf(stderr, "paperfeed: mail is off: %s\n", runtime.error().message.c_str());
     return nullptr;
   }
   if (config->smtp_url.empty()) {
-    std::fprintf(stderr, "paperfeed: no SMTP relay configured (smtp_url / PAPERFEED_SMTP_URL): mail waits in the outbox\n");
+    std::fprintf(stderr, "paperfeed: no SMTP relay configured ([mail] smtp_url or PAPERFEED_SMTP_URL): mail waits in "
+                         "the outbox\n");
   } else {
     std::fprintf(stderr, "paperfeed: digests at %s %s via %s\n", config->send_time.c_str(), config->time_zone.c_str(),
                  mail::RedactUrl(config->smtp_url).c_str());

@@ -10,9 +10,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'paperfeed VERB --help' for a verb's options. The database is --db, $PAPERFEED_DB or paperfeed.db.");
   GlobalOptions globals;
-  const char* env_db = std::getenv("PAPERFEED_DB");
-  globals.db_path = env_db && *env_db ? env_db : "paperfeed.db";
-  app.add_option("--db", globals.db_path, "SQLite database file (default $PAPERFEED_DB or paperfeed.db)");
+  AddConfigFlag(&app, globals, "--db", "server.database", "SQLite database file (default $PAPERFEED_DB, then "
+                                                          "[server] database in the configuration, then paperfeed.db)");
+  app.add_option("--config", globals.config_inputs.file,
+                 "Configuration file (default $PAPERFEED_CONFIG, then ./paperfeed.toml when it exists)");
   std::function<int()> run;
   CommandRegistry registry{app, globals, run};
   RegisterCatalogueCommands(registry);
@@ -21,6 +22,13 @@ int main(int argc, char** argv) {
   RegisterLiveCommands(registry);
   RegisterSearchCommands(registry);
   RegisterMailCommands(registry);
+  RegisterConfigCommands(registry);
   CLI11_PARSE(app, argc, argv);
-  return run ? run() : kExitOk;
+  if (!run) return kExitOk;
+  // Flags beat environment variables, which beat the file (cli/config).
+  auto config = LoadConfig(globals.config_inputs);
+  if (!config) return ReportError(config.error());
+  globals.config = std::move(*config);
+  globals.db_path = globals.config.database;
+  return run();
 }

@@ -81,7 +81,7 @@ int AddUser(const GlobalOptions& globals, const AddOptions& o) {
   auto catalogue = OpenCatalogue(globals);
   if (!catalogue) return ReportError(catalogue.error());
   store::AccountStore accounts(catalogue.value()->database());
-  web::Auth auth(web::AccountOptions::FromEnvironment().auth);
+  web::Auth auth(globals.config.accounts.auth);
   auto user = auth.CreateUser(accounts, {o.name, password.value(), o.display_name, o.email}, o.admin);
   if (!user) return ReportError(user.error());
   if (o.json) {

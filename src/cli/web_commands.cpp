@@ -14,41 +14,36 @@
 namespace paperfeed::cli {
 namespace {
 
-struct ServeOptions {
-  std::string listen = "127.0.0.1:8080";
-  int threads = 0;
-  bool quiet = false;
-  bool no_search = false;
-  std::string index_dir;
-  int cache_mb = 64;
-  int index_sync_seconds = 5;
-};
-
-int Serve(const GlobalOptions& globals, const ServeOptions& options) {
+int Serve(const GlobalOptions& globals) {
+  const Config& config = globals.config;
   web::ServerOptions server_options;
-  server_options.db_path = globals.db_path;
-  auto colon = options.listen.rfind(':');
+  server_options.db_path = config.database;
+  const std::string& listen = config.listen;
+  auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
-    std::fprintf(stderr, "paperfeed: --listen '%s' needs HOST:PORT, e.g. 127.0.0.1:8080\n", options.listen.c_str());
+    std::fprintf(stderr, "paperfeed: --listen '%s' needs HOST:PORT, e.g. 127.0.0.1:8080\n", listen.c_str());
     return kExitFailure;
   }
-  server_options.host = options.listen.substr(0, colon);
+  server_options.host = listen.substr(0, colon);
   if (server_options.host.size() > 2 && server_options.host.front() == '[') server_options.host = server_options.host.substr(1, server_options.host.size() - 2);
   try {
-    server_options.port = std::stoi(options.listen.substr(colon + 1));
+    server_options.port = std::stoi(listen.substr(colon + 1));
   } catch (...) {
     server_options.port = -1;
   }
   if (server_options.port < 0 || server_options.port > 65535) {
-    std::fprintf(stderr, "paperfeed: --listen '%s': the port must be 0..65535\n", options.listen.c_str());
+    std::fprintf(stderr, "paperfeed: --listen '%s': the port must be 0..65535\n", listen.c_str());
     return kExitFailure;
   }
-  server_options.threads = options.threads;
-  server_options.log_requests = !options.quiet;
-  server_options.search = !options.no_search;
-  server_options.index_dir = options.index_dir;
-  server_options.cache_bytes = static_cast<size_t>(options.cache_mb) << 20;
-  server_options.index_sync_seconds = options.index_sync_seconds;
+  server_options.threads = config.threads;
+  server_options.log_requests = !config.quiet;
+  server_options.search = config.search;
+  server_options.index_dir = config.index_dir;
+  server_options.cache_bytes = static_cast<size_t>(std::max(0, config.cache_mb)) << 20;
+  server_options.index_sync_seconds = config.index_sync_seconds;
+  server_options.public_base_url = config.EffectivePublicBaseUrl();
+  server_options.accounts = config.accounts;
+  server_options.mail = config.mail;
 
   // Block SIGINT/SIGTERM in every thread (threads started later inherit the mask); one thread
   // waits for them. Before the server runs a signal ends the process (opening the search indexes
@@ -86,11 +81,15 @@ int Serve(const GlobalOptions& globals, const ServeOptions& options) {
     return ReportError(port.error());
   }
   std::printf("paperfeed: serving http://%s:%d/ (database %s); Ctrl-C or SIGTERM stops\n",
-              server_options.host.c_str(), port.value(), globals.db_path.c_str());
+              server_options.host.c_str(), port.value(), config.database.c_str());
   std::fflush(stdout);
+  // The day's mail runs in this process: confirmations within seconds of being queued, digests at
+  // [mail] send_time. Destroyed (finishing the message in flight) when the server stops.
+  std::shared_ptr<void> mail = config.mail_in_serve ? StartMailForServe(config) : nullptr;
   web::Server* raw = server.value().get();
   running = raw;
   raw->Run();
+  mail.reset();
   // Run ended (by the signal, or on its own): wake the waiter if it is still waiting.
   stop_waiter();
   std::fprintf(stderr, "paperfeed: stopped\n");
@@ -100,27 +99,35 @@ int Serve(const GlobalOptions& globals, const ServeOptions& options) {
 }  // namespace
 
 void RegisterWebCommands(CommandRegistry& r) {
-  auto options = std::make_shared<ServeOptions>();
-  auto* cmd = r.app.add_subcommand("serve", "Serve the site, the JSON API and the feeds over HTTP");
+  auto* cmd = r.app.add_subcommand("serve", "Serve the site, the JSON API and the feeds over HTTP, and send the mail");
   cmd->footer(
       "Pages: / (latest day), /papers/date/YYYY-MM-DD, /papers/week/YYYY-Www, /papers/month/YYYY-MM, /trending,\n"
-      "/papers/ID, /search?q=. API: /api/daily_papers, /api/papers/ID, /api/papers/search?q=. Feeds: /feeds/....\n\n"
-      "Examples:\n  paperfeed --db demo.db serve\n  paperfeed serve --listen 0.0.0.0:8080 --threads 128");
-  cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0 picks a free one)");
-  cmd->add_option("--threads", options->threads,
-                  "Worker threads; each keep-alive connection holds one (default max(64, 8 x cores))")
-      ->check(CLI::Range(1, 4096));
-  cmd->add_flag("--quiet", options->quiet, "Do not log one line per request on stderr");
-  cmd->add_flag("--no-search", options->no_search, "Do not open the search indexes");
-  cmd->add_option("--index-dir", options->index_dir, "Search index directory (default: next to the database)");
-  cmd->add_option("--cache-mb", options->cache_mb, "Response cache for anonymous pages, MiB (0 turns it off)")
-      ->check(CLI::Range(0, 65536));
-  cmd->add_option("--index-sync", options->index_sync_seconds,
-                  "Seconds between catch-ups of the search indexes with the catalogue, so papers a cron harvest\n"
-                  "stores become searchable while serving (default 5; 0 = only at start)")
-      ->check(CLI::Range(0, 86400));
-  cmd->callback([options, &r] {
-    r.run = [options, &globals = r.globals] { return Serve(globals, *options); };
+      "/papers/ID, /search?q=. API: /api/daily_papers, /api/papers/ID, /api/papers/search?q=. Feeds: /feeds/....\n"
+      "serve also keeps the search index in step with the catalogue and, with [mail] smtp_url set, sends\n"
+      "confirmation mails as they are queued and the digests at [mail] send_time ([mail] time_zone).\n"
+      "Every setting has a key in the configuration file (--config); 'paperfeed config check' shows them all.\n\n"
+      "Examples:\n  paperfeed --db demo.db serve\n  paperfeed --config /etc/paperfeed.toml serve\n"
+      "  paperfeed serve --listen 0.0.0.0:8080 --threads 128 --smtp smtp://127.0.0.1:25");
+  GlobalOptions& g = r.globals;
+  AddConfigFlag(cmd, g, "--listen", "server.listen", "HOST:PORT to listen on (port 0 picks a free one)");
+  AddConfigFlag(cmd, g, "--public-url", "server.public_base_url",
+                "The site's address as readers reach it; absolute links start with it (default http://LISTEN)");
+  AddConfigFlag(cmd, g, "--threads", "server.threads",
+                "Worker threads; each keep-alive connection holds one (default max(64, 8 x cores))");
+  cmd->add_flag_callback("--quiet", [&g] { g.config_inputs.flags["server.quiet"] = {"true", "--quiet"}; },
+                         "Do not log one line per request on stderr");
+  cmd->add_flag_callback("--no-search", [&g] { g.config_inputs.flags["server.search"] = {"false", "--no-search"}; },
+                         "Do not open the search indexes");
+  cmd->add_flag_callback("--no-mail", [&g] { g.config_inputs.flags["mail.enabled_in_serve"] = {"false", "--no-mail"}; },
+                         "Do not send mail from this process (a cron 'digest run' does)");
+  AddConfigFlag(cmd, g, "--index-dir", "server.index_dir", "Search index directory (default: next to the database)");
+  AddConfigFlag(cmd, g, "--cache-mb", "server.cache_mb", "Response cache for anonymous pages, MiB (0 turns it off)");
+  AddConfigFlag(cmd, g, "--index-sync", "server.index_sync_seconds",
+                "Seconds between catch-ups of the search indexes with the catalogue, so papers a cron harvest\n"
+                "stores become searchable while serving (default 5; 0 = only at start)");
+  AddConfigFlag(cmd, g, "--smtp", "mail.smtp_url", "SMTP relay for confirmations and digests (smtp://host:port)");
+  cmd->callback([&r] {
+    r.run = [&globals = r.globals] { return Serve(globals); };
   });
 }
 

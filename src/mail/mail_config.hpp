@@ -1,4 +1,4 @@
-// mail/mail_config: the settings of the mail module and the small configuration file they come from.
+// mail/mail_config: the settings of the mail module ([mail] in the configuration file, read by cli/config).
 #pragma once
 
 #include <cstdint>
@@ -42,14 +42,5 @@ struct MailConfig {
   // Checks every value and names the first bad one.
   core::Result<void> Validate() const;
 };
-
-// Reads a configuration file of "key = value" lines (a TOML subset: '#' comments, optional "quotes",
-// an optional [mail] section header). Unknown keys are errors naming the file and line.
-core::Result<MailConfig> LoadMailConfig(const std::string& path, MailConfig base = {});
-
-// The configuration the CLI uses: `explicit_path` (--config), else $PAPERFEED_CONFIG, else
-// ./paperfeed.toml when it exists, else defaults. Then the SMTP URL from `smtp_flag` (--smtp), else
-// $PAPERFEED_SMTP_URL, else the file — in that order, as the issue asks.
-core::Result<MailConfig> ResolveMailConfig(const std::string& explicit_path, const std::string& smtp_flag);
 
 }  // namespace paperfeed::mail

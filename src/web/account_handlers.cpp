@@ -526,30 +526,6 @@ void ApiUpvote(const Request& req, Response& res, Context& ctx, bool upvoted) {
 
 // ---- registration ----
 
-AccountOptions AccountOptions::FromEnvironment() {
-  AccountOptions o;
-  auto env = [](const char* name) -> std::string {
-    const char* v = std::getenv(name);
-    return v ? v : "";
-  };
-  auto truthy = [](const std::string& v) { return v == "1" || v == "true" || v == "yes" || v == "on"; };
-  if (env("PAPERFEED_SIGNUP") == "closed") o.auth.allow_signup = false;
-  if (truthy(env("PAPERFEED_SECURE_COOKIES"))) o.auth.secure_cookies = true;
-  if (truthy(env("PAPERFEED_TRUST_PROXY"))) o.trust_forwarded_for = true;
-  if (std::string url = env("PAPERFEED_ARXIV_API_URL"); !url.empty()) {
-    o.arxiv_api_url = url == "off" ? "" : url;
-    // A local stand-in (tests, a mirror) needs no pacing.
-    if (url.rfind("http://127.", 0) == 0 || url.rfind("http://localhost", 0) == 0) {
-      o.arxiv_min_interval = std::chrono::milliseconds(0);
-      o.arxiv_max_attempts = 1;
-    }
-  }
-  if (env("PAPERFEED_PASSWORD_COST") == "minimum") o.auth.password_cost = PasswordCost::Minimum();
-  return o;
-}
-
-void RegisterAccountRoutes(Router& router) { RegisterAccountRoutes(router, AccountOptions::FromEnvironment()); }
-
 void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
   auto state = std::make_shared<AccountState>(options);
 

@@ -21,17 +21,10 @@ struct AccountOptions {
   // Take the client address for rate limits from the last X-Forwarded-For entry (behind a proxy
   // that sets it). Off by default: a direct client could forge it.
   bool trust_forwarded_for = false;
-
-  // Defaults, overridden by the environment (serve reads no account flags of its own):
-  //   PAPERFEED_SIGNUP=closed            only `paperfeed user add` creates accounts
-  //   PAPERFEED_SECURE_COOKIES=1         Secure session cookies (also when serve's site config says TLS)
-  //   PAPERFEED_TRUST_PROXY=1            trust_forwarded_for
-  //   PAPERFEED_ARXIV_API_URL=URL        arxiv_api_url ("off" turns fetching off)
-  //   PAPERFEED_PASSWORD_COST=minimum    cheap Argon2id, for tests only
-  static AccountOptions FromEnvironment();
+  // The settings come from the configuration file's [accounts] section (cli/config).
 };
 
-// RegisterAccountRoutes(Router&) (declared in web/routes.hpp) uses AccountOptions::FromEnvironment().
+// Called by the route table (web/routes.cpp).
 void RegisterAccountRoutes(Router& router, const AccountOptions& options);
 
 }  // namespace paperfeed::web

@@ -37,17 +37,6 @@ const Viewer& Context::viewer() {
   return *viewer_;
 }
 
-std::string Context::BaseUrl() const {
-  std::string host = request_.Header("Host");
-  // Only host[:port] characters: a forged Host header must not put markup or a path into feeds.
-  bool clean = !host.empty() && host.size() < 256;
-  for (char c : host) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-              c == ':' || c == '[' || c == ']';
-    if (!ok) clean = false;
-  }
-  if (!clean) host = "localhost";
-  return (site_.secure_cookies ? "https://" : "http://") + host;
-}
+std::string Context::BaseUrl() const { return site_.public_base_url; }
 
 }  // namespace paperfeed::web

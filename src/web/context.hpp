@@ -51,6 +51,7 @@ struct SiteConfig {
   std::string site_name = "paperfeed";
   std::string static_version;  // appended to asset URLs (?v=) so they can be cached for a year
   bool secure_cookies = false; // set cookies with Secure (the site is served over TLS by a proxy)
+  std::string public_base_url = "http://127.0.0.1:8080";  // no trailing slash
 };
 
 class Context {
@@ -70,7 +71,7 @@ class Context {
   int64_t now() const { return now_; }
   // The viewer, resolved on first use through Extensions::resolve_viewer.
   const Viewer& viewer();
-  // "http://host:port" as the client addressed us (the Host header), for absolute links in feeds.
+  // The configured public base URL ("https://papers.example.org"), for absolute links in feeds.
   std::string BaseUrl() const;
 
  private:

@@ -2,11 +2,12 @@
 // patterns that would also match them (/papers/date/… before /papers/{archive}/{number}).
 #include "web/routes.hpp"
 
+#include "web/account_handlers.hpp"
 #include "web/handlers.hpp"
 
 namespace paperfeed::web {
 
-void RegisterRoutes(Router& r) {
+void RegisterRoutes(Router& r, const AccountOptions& accounts, const mail::MailConfig& mail) {
   const RouteOptions cached{.cacheable = true};
 
   // Health and static files.
@@ -43,8 +44,8 @@ void RegisterRoutes(Router& r) {
 
   // Accounts, upvotes, comments, submissions (web/account_handlers.cpp) and digest subscriptions
   // (web/subscription_handlers.cpp).
-  RegisterAccountRoutes(r);
-  RegisterSubscriptionRoutes(r);
+  RegisterAccountRoutes(r, accounts);
+  RegisterSubscriptionRoutes(r, mail);
 }
 
 }  // namespace paperfeed::web

@@ -3,18 +3,19 @@
 
 #include <string>
 
+#include "mail/mail_config.hpp"
 #include "web/router.hpp"
 
 namespace paperfeed::web {
 
-// Every route of the site and the API, in one place (routes.cpp).
-void RegisterRoutes(Router& router);
+struct AccountOptions;
 
-// Provided by the accounts module (account_handlers.cpp): sign up, log in, upvotes, comments,
-// submissions, admin; installs the Extensions hooks for the viewer, upvotes and comments.
-void RegisterAccountRoutes(Router& router);
+// Every route of the site and the API, in one place (routes.cpp). The settings come from the
+// composition root (cli/), which reads the configuration file; nothing in web/ reads the environment.
+void RegisterRoutes(Router& router, const AccountOptions& accounts, const mail::MailConfig& mail);
+
 // Provided by the subscriptions module (subscription_handlers.cpp): digest subscriptions.
-void RegisterSubscriptionRoutes(Router& router);
+void RegisterSubscriptionRoutes(Router& router, const mail::MailConfig& mail);
 
 // A short hash of the embedded static assets, for cache-busting asset URLs.
 std::string StaticAssetsVersion();

@@ -382,8 +382,10 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   // Open once up front: applies migrations, and a bad path fails here rather than on a request.
   auto first = store::OpenSqliteCatalogue(options.db_path);
   if (!first) return first.error();
-  RegisterRoutes(impl->router);
+  RegisterRoutes(impl->router, options.accounts, options.mail);
   impl->site.static_version = StaticAssetsVersion();
+  impl->site.public_base_url = options.public_base_url;
+  while (!impl->site.public_base_url.empty() && impl->site.public_base_url.back() == '/') impl->site.public_base_url.pop_back();
   impl->pool = std::make_unique<ConnectionPool>(options.db_path, impl->router.extensions());
 #ifdef PAPERFEED_HAVE_SEARCH
   if (options.search) {

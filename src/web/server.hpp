@@ -7,6 +7,8 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "mail/mail_config.hpp"
+#include "web/account_handlers.hpp"
 #include "web/router.hpp"
 
 namespace paperfeed::web {
@@ -25,6 +27,11 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
   size_t cache_bytes = 64u << 20;       // in-memory response cache; 0 turns it off
   int cache_seconds = 30;               // a cached page is re-rendered at least this often
+  // Every absolute link (feeds, mails, the API's Link headers) starts with this, never with the
+  // request's Host header, so one forged Host cannot poison the response cache.
+  std::string public_base_url = "http://127.0.0.1:8080";
+  AccountOptions accounts;              // sign-up, cookies, password cost, the arXiv client
+  mail::MailConfig mail;                // the subscription pages' settings (links, rate limits)
 };
 
 class Server {

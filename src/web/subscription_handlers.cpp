@@ -13,17 +13,6 @@
 namespace paperfeed::web {
 namespace {
 
-// The mail settings the pages need (public base URL, link key, rate limits), read once when the
-// routes are registered: $PAPERFEED_CONFIG or ./paperfeed.toml, as `serve`'s mail runtime reads them.
-std::shared_ptr<const mail::MailConfig> LoadConfig() {
-  auto config = mail::ResolveMailConfig("", "");
-  if (!config) {
-    std::fprintf(stderr, "paperfeed: subscription pages use default mail settings: %s\n", config.error().message.c_str());
-    return std::make_shared<const mail::MailConfig>();
-  }
-  return std::make_shared<const mail::MailConfig>(std::move(*config));
-}
-
 core::Result<mail::SubscriptionService> Service(Context& ctx, const mail::MailConfig& config) {
   auto signer = mail::MakeLinkSigner(ctx.database(), config);
   if (!signer) return signer.error();
@@ -108,8 +97,9 @@ void SendSubscriptionError(Response& res, Context& ctx, const core::Error& error
 
 }  // namespace
 
-void RegisterSubscriptionRoutes(Router& r) {
-  auto config = LoadConfig();
+void RegisterSubscriptionRoutes(Router& r, const mail::MailConfig& mail) {
+  // The mail settings the pages need (public base URL, link key, rate limits), from the configuration.
+  auto config = std::make_shared<const mail::MailConfig>(mail);
   r.extensions().nav_links.push_back({"/subscribe", "Digest"});
 
   r.Get("/subscribe", [config](const Request& req, Response& res, Context& ctx) {

@@ -21,22 +21,21 @@ class SubscriptionFlowTest : public testing::MailTest {
     MailTest::SetUp();
     config_.subscribe_per_client_per_hour = 6;
     // The pages read the same settings as `serve` would: from the configuration file.
-    std::string file = dir_.Write("paperfeed.toml",
-                                  "[mail]\npublic_base_url = \"https://papers.example.org\"\n"
-                                  "from_address = \"digest@papers.example.org\"\nlink_secret = \"test-link-secret\"\n"
-                                  "subscribe_per_client_per_hour = 6\nsmtp_url = \"" + sink_.url() + "\"\n");
-    setenv("PAPERFEED_CONFIG", file.c_str(), 1);
+    config_.public_base_url = "https://papers.example.org";
+    config_.from_address = "digest@papers.example.org";
+    config_.link_secret = "test-link-secret";
+    config_.smtp_url = sink_.url();
     web::ServerOptions options;
     options.db_path = db_path();
     options.port = 0;
     options.threads = 4;
     options.log_requests = false;
     options.search = false;
+    options.public_base_url = config_.public_base_url;
+    options.mail = config_;
     auto server = web::Server::Create(options);
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = std::move(*server);
-    std::map<std::string, std::string> captures;
-    if (!server_->router().Match("POST", "/subscribe", captures)) web::RegisterSubscriptionRoutes(server_->router());
     auto port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
@@ -52,7 +51,6 @@ class SubscriptionFlowTest : public testing::MailTest {
   void TearDown() override {
     runtime_.reset();
     server_.reset();
-    unsetenv("PAPERFEED_CONFIG");
   }
   httplib::Client Client() const { return httplib::Client("127.0.0.1", port_); }
   httplib::Result PostForm(const std::string& target, const httplib::Params& params) {

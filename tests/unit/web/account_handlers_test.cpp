@@ -189,15 +189,17 @@ class AccountRoutesTest : public ::testing::Test {
 
   void TearDown() override {
     server_.reset();
-    unsetenv("PAPERFEED_SECURE_COOKIES");
   }
 
   // The arXiv stand-in must exist before the server reads PAPERFEED_ARXIV_API_URL.
   void StartServer(const std::string& arxiv_url = "off") {
     server_.reset();
-    setenv("PAPERFEED_PASSWORD_COST", "minimum", 1);
-    setenv("PAPERFEED_ARXIV_API_URL", arxiv_url.c_str(), 1);
     ServerOptions options;
+    options.accounts.auth.password_cost = PasswordCost::Minimum();
+    options.accounts.auth.secure_cookies = secure_cookies_;
+    options.accounts.arxiv_api_url = arxiv_url == "off" ? "" : arxiv_url;
+    options.accounts.arxiv_min_interval = std::chrono::milliseconds(0);
+    options.accounts.arxiv_max_attempts = 1;
     options.db_path = db_path();
     options.port = 0;
     options.threads = 8;
@@ -207,11 +209,6 @@ class AccountRoutesTest : public ::testing::Test {
     auto server = Server::Create(options);
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = std::move(server.value());
-    // Until routes.cpp calls RegisterAccountRoutes, register them here (same options).
-    std::map<std::string, std::string> captures;
-    if (!server_->router().Match("POST", "/login", captures)) {
-      RegisterAccountRoutes(server_->router(), AccountOptions::FromEnvironment());
-    }
     auto port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = port.value();
@@ -246,6 +243,7 @@ class AccountRoutesTest : public ::testing::Test {
 
   testing::TempDir dir_;
   bool search_ = false;
+  bool secure_cookies_ = false;
   std::unique_ptr<Server> server_;
   int port_ = 0;
 };
@@ -283,7 +281,7 @@ TEST_F(AccountRoutesTest, SignUpOpensASessionWithSafeCookieFlagsAndTheHeaderShow
 }
 
 TEST_F(AccountRoutesTest, SecureCookiesWhenConfigured) {
-  setenv("PAPERFEED_SECURE_COOKIES", "1", 1);
+  secure_cookies_ = true;
   StartServer();
   Browser b = NewBrowser();
   std::string csrf = b.CsrfFrom("/signup");

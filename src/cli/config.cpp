@@ -1,0 +1,326 @@
+// cli/config: the only file that includes toml++. Every key is one row of the table below: its
+// name, its environment variable, its help line, and how it is read from text and shown as text, so
+// the file, the environment and the flags go through one parser and `config check` can show each
+// effective value with where it came from.
+#include "cli/config.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+#include "core/text.hpp"
+
+namespace paperfeed::cli {
+namespace {
+
+using core::ErrorCode;
+using core::MakeError;
+
+struct KeyRow {
+  ConfigKey key;
+  // Sets the value from its text form; returns false when the text is not a valid value.
+  std::function<bool(Config&, const std::string&)> set;
+  std::function<std::string(const Config&)> get;
+};
+
+bool ParseBool(const std::string& text, bool* out) {
+  if (text == "true" || text == "yes" || text == "on" || text == "1") return *out = true, true;
+  if (text == "false" || text == "no" || text == "off" || text == "0") return *out = false, true;
+  return false;
+}
+
+bool ParseInt(const std::string& text, int* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (end != text.c_str() + text.size() || v < -1000000000L || v > 1000000000L) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+bool ParseDouble(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return false;
+  *out = v;
+  return true;
+}
+
+std::string BoolText(bool b) { return b ? "true" : "false"; }
+
+int WeekdayNumber(const std::string& name) {
+  static const char* kNames[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  for (int i = 0; i < 7; ++i)
+    if (core::ToLowerAscii(name) == kNames[i]) return i;
+  return -1;
+}
+
+template <typename Field>
+KeyRow Of(std::string name, std::string env, std::string help, Field field) {
+  using T = std::remove_reference_t<decltype(field(std::declval<Config&>()))>;
+  KeyRow row{{std::move(name), std::move(env), std::move(help)}, nullptr, nullptr};
+  if constexpr (std::is_same_v<T, std::string>) {
+    row.set = [field](Config& c, const std::string& v) { return (field(c) = v), true; };
+    row.get = [field](const Config& c) { return field(const_cast<Config&>(c)); };
+  } else if constexpr (std::is_same_v<T, bool>) {
+    row.set = [field](Config& c, const std::string& v) { return ParseBool(v, &field(c)); };
+    row.get = [field](const Config& c) { return BoolText(field(const_cast<Config&>(c))); };
+  } else if constexpr (std::is_same_v<T, int>) {
+    row.set = [field](Config& c, const std::string& v) { return ParseInt(v, &field(c)); };
+    row.get = [field](const Config& c) { return std::to_string(field(const_cast<Config&>(c))); };
+  } else {
+    static_assert(std::is_same_v<T, double>);
+    row.set = [field](Config& c, const std::string& v) { return ParseDouble(v, &field(c)); };
+    row.get = [field](const Config& c) {
+      std::ostringstream s;
+      s << field(const_cast<Config&>(c));
+      return s.str();
+    };
+  }
+  return row;
+}
+
+#define PF_FIELD(expr) [](Config & c) -> auto& { return c.expr; }
+
+const std::vector<KeyRow>& Rows() {
+  static const std::vector<KeyRow> rows = [] {
+    std::vector<KeyRow> r;
+    // [server]
+    r.push_back(Of("server.database", "PAPERFEED_DB", "SQLite database file", PF_FIELD(database)));
+    r.push_back(Of("server.listen", "PAPERFEED_LISTEN", "HOST:PORT serve listens on (port 0 picks a free one)",
+                   PF_FIELD(listen)));
+    r.push_back(Of("server.public_base_url", "PAPERFEED_PUBLIC_BASE_URL",
+                   "The site's address as readers reach it (https://papers.example.org); every absolute link in "
+                   "pages, feeds and mails starts with it. Default: http://LISTEN",
+                   PF_FIELD(public_base_url)));
+    r.push_back(Of("server.threads", "PAPERFEED_THREADS", "Worker threads (0 = max(64, 8 x cores))", PF_FIELD(threads)));
+    r.push_back(Of("server.cache_mb", "PAPERFEED_CACHE_MB", "Response cache for anonymous pages, MiB (0 = off)",
+                   PF_FIELD(cache_mb)));
+    r.push_back(Of("server.index_sync_seconds", "PAPERFEED_INDEX_SYNC",
+                   "Seconds between catch-ups of the search index with the catalogue (0 = only at start)",
+                   PF_FIELD(index_sync_seconds)));
+    r.push_back(Of("server.search", "PAPERFEED_SEARCH", "Open the search indexes", PF_FIELD(search)));
+    r.push_back(Of("server.index_dir", "PAPERFEED_INDEX_DIR", "Search index directory (\"\" = next to the database)",
+                   PF_FIELD(index_dir)));
+    r.push_back(Of("server.quiet", "PAPERFEED_QUIET", "Do not log one line per request", PF_FIELD(quiet)));
+    // [accounts]
+    r.push_back({{"accounts.signup", "PAPERFEED_SIGNUP", "open: anyone may sign up; closed: only 'paperfeed user add'"},
+                 [](Config& c, const std::string& v) {
+                   if (v != "open" && v != "closed") return false;
+                   c.accounts.auth.allow_signup = v == "open";
+                   return true;
+                 },
+                 [](const Config& c) { return std::string(c.accounts.auth.allow_signup ? "open" : "closed"); }});
+    r.push_back({{"accounts.password_cost", "PAPERFEED_PASSWORD_COST",
+                  "Argon2id cost: interactive (libsodium's interactive limits) or minimum (tests only)"},
+                 [](Config& c, const std::string& v) {
+                   if (v != "interactive" && v != "minimum") return false;
+                   c.accounts.auth.password_cost =
+                       v == "minimum" ? web::PasswordCost::Minimum() : web::PasswordCost::Interactive();
+                   return true;
+                 },
+                 [](const Config& c) {
+                   return std::string(c.accounts.auth.password_cost.ops == web::PasswordCost::Minimum().ops
+                                          ? "minimum"
+                                          : "interactive");
+                 }});
+    r.push_back(Of("accounts.secure_cookies", "PAPERFEED_SECURE_COOKIES",
+                   "Secure session cookies (on by default when public_base_url is https://)",
+                   PF_FIELD(accounts.auth.secure_cookies)));
+    r.push_back(Of("accounts.trust_forwarded_for", "PAPERFEED_TRUST_PROXY",
+                   "Take client addresses from X-Forwarded-For (only behind a reverse proxy that sets it)",
+                   PF_FIELD(accounts.trust_forwarded_for)));
+    r.push_back({{"accounts.arxiv_api_url", "PAPERFEED_ARXIV_API_URL",
+                  "Where submissions of unknown papers fetch their metadata (\"off\" turns it off)"},
+                 [](Config& c, const std::string& v) {
+                   c.accounts.arxiv_api_url = v == "off" ? "" : v;
+                   // A local stand-in (a mirror, the tests' replay server) needs no pacing.
+                   if (core::StartsWith(v, "http://127.") || core::StartsWith(v, "http://localhost")) {
+                     c.accounts.arxiv_min_interval = std::chrono::milliseconds(0);
+                     c.accounts.arxiv_max_attempts = 1;
+                   }
+                   return true;
+                 },
+                 [](const Config& c) { return c.accounts.arxiv_api_url.empty() ? std::string("off") : c.accounts.arxiv_api_url; }});
+    // [mail]
+    r.push_back(Of("mail.enabled_in_serve", "PAPERFEED_MAIL_IN_SERVE",
+                   "serve sends confirmations within seconds and digests at send_time (false: only 'digest run')",
+                   PF_FIELD(mail_in_serve)));
+    r.push_back(Of("mail.smtp_url", "PAPERFEED_SMTP_URL",
+                   "SMTP relay: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://; \"\" = mail waits "
+                   "in the outbox",
+                   PF_FIELD(mail.smtp_url)));
+    r.push_back(Of("mail.smtp_require_tls", "PAPERFEED_SMTP_REQUIRE_TLS", "Refuse to send when smtp:// offers no STARTTLS",
+                   PF_FIELD(mail.smtp_require_tls)));
+    r.push_back(Of("mail.smtp_verify_tls", "PAPERFEED_SMTP_VERIFY_TLS", "Check the relay's certificate",
+                   PF_FIELD(mail.smtp_verify_tls)));
+    r.push_back(Of("mail.smtp_ca_file", "PAPERFEED_SMTP_CA_FILE", "Extra CA bundle for the relay's certificate",
+                   PF_FIELD(mail.smtp_ca_file)));
+    r.push_back(Of("mail.smtp_timeout", "PAPERFEED_SMTP_TIMEOUT", "Seconds per message, connect included",
+                   PF_FIELD(mail.smtp_timeout_seconds)));
+    r.push_back(Of("mail.smtp_reuse_connection", "PAPERFEED_SMTP_REUSE", "One SMTP connection per batch",
+                   PF_FIELD(mail.smtp_reuse_connection)));
+    r.push_back(Of("mail.throttle", "PAPERFEED_MAIL_THROTTLE", "Messages per second (0 = as fast as the relay takes)",
+                   PF_FIELD(mail.throttle_per_second)));
+    r.push_back(Of("mail.max_attempts", "PAPERFEED_MAIL_MAX_ATTEMPTS", "4xx or network failures before a message is given up",
+                   PF_FIELD(mail.max_attempts)));
+    r.push_back(Of("mail.retry_base_seconds", "PAPERFEED_MAIL_RETRY_BASE", "Backoff base: base x 2^(attempt-1), at most 6 h",
+                   PF_FIELD(mail.retry_base_seconds)));
+    r.push_back(Of("mail.pause_after_hard_failures", "PAPERFEED_MAIL_PAUSE_AFTER",
+                   "Consecutive 5xx answers that pause a subscription", PF_FIELD(mail.pause_after_hard_failures)));
+    r.push_back(Of("mail.site_name", "PAPERFEED_SITE_NAME", "The name in subjects and signatures", PF_FIELD(mail.site_name)));
+    r.push_back(Of("mail.from_address", "PAPERFEED_MAIL_FROM", "The From address", PF_FIELD(mail.from_address)));
+    r.push_back(Of("mail.from_name", "PAPERFEED_MAIL_FROM_NAME", "The From name", PF_FIELD(mail.from_name)));
+    r.push_back(Of("mail.topic_results", "PAPERFEED_MAIL_TOPIC_RESULTS", "Papers per saved search, category or author",
+                   PF_FIELD(mail.topic_results)));
+    r.push_back(Of("mail.send_time", "PAPERFEED_MAIL_SEND_TIME", "Local time of day digests go out, HH:MM",
+                   PF_FIELD(mail.send_time)));
+    r.push_back(Of("mail.time_zone", "PAPERFEED_MAIL_TIME_ZONE", "IANA time zone of send_time and of the digest's day",
+                   PF_FIELD(mail.time_zone)));
+    r.push_back({{"mail.weekly_day", "PAPERFEED_MAIL_WEEKLY_DAY", "Weekday weekly digests go out (monday..sunday)"},
+                 [](Config& c, const std::string& v) { return (c.mail.weekly_weekday = WeekdayNumber(v)) >= 0; },
+                 [](const Config& c) {
+                   static const char* kNames[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                                                  "saturday"};
+                   int d = c.mail.weekly_weekday;
+                   return std::string(d >= 0 && d <= 6 ? kNames[d] : "?");
+                 }});
+    r.push_back(Of("mail.confirm_ttl_hours", "PAPERFEED_MAIL_CONFIRM_TTL", "Hours a confirmation link stays valid",
+                   PF_FIELD(mail.confirm_ttl_hours)));
+    r.push_back(Of("mail.subscribe_per_client_per_hour", "PAPERFEED_SUBSCRIBE_PER_CLIENT",
+                   "Subscriptions one client address may make per hour", PF_FIELD(mail.subscribe_per_client_per_hour)));
+    r.push_back(Of("mail.subscribe_per_address_per_day", "PAPERFEED_SUBSCRIBE_PER_ADDRESS",
+                   "Confirmation mails one address may get per day", PF_FIELD(mail.subscribe_per_address_per_day)));
+    r.push_back({{"mail.link_secret", "PAPERFEED_LINK_SECRET",
+                  "HMAC key of the links in mails (\"\" = a random key kept in the database)"},
+                 [](Config& c, const std::string& v) { return (c.mail.link_secret = v), true; },
+                 [](const Config& c) { return c.mail.link_secret.empty() ? std::string() : std::string("(set)"); }});
+    return r;
+  }();
+  return rows;
+}
+
+const KeyRow* FindRow(const std::string& name) {
+  for (const auto& row : Rows())
+    if (row.key.name == name) return &row;
+  return nullptr;
+}
+
+// The text form of a TOML value, as an environment variable would spell it.
+bool NodeText(const toml::node& node, std::string* out) {
+  if (auto s = node.as_string()) return (*out = s->get()), true;
+  if (auto i = node.as_integer()) return (*out = std::to_string(i->get())), true;
+  if (auto f = node.as_floating_point()) {
+    std::ostringstream s;
+    s << f->get();
+    return (*out = s.str()), true;
+  }
+  if (auto b = node.as_boolean()) return (*out = BoolText(b->get())), true;
+  return false;
+}
+
+std::string Where(const std::string& path, const toml::source_region& region) {
+  return path + ":" + std::to_string(region.begin.line);
+}
+
+core::Result<void> ApplyFile(const std::string& path, Config& config) {
+  auto parsed = toml::parse_file(path);
+  if (!parsed) {
+    const auto& err = parsed.error();
+    return MakeError(ErrorCode::kInvalidInput, Where(path, err.source()) + ": " + std::string(err.description()));
+  }
+  const toml::table& root = parsed.table();
+  for (const auto& [section_key, section_node] : root) {
+    std::string section(section_key.str());
+    const toml::table* table = section_node.as_table();
+    if (!table)
+      return MakeError(ErrorCode::kInvalidInput, Where(path, section_node.source()) + ": '" + section +
+                                                     "' must be a section such as [server], [accounts] or [mail]");
+    for (const auto& [key, node] : *table) {
+      std::string name = section + "." + std::string(key.str());
+      const KeyRow* row = FindRow(name);
+      if (!row)
+        return MakeError(ErrorCode::kInvalidInput, Where(path, node.source()) + ": unknown setting '" + name +
+                                                       "' ('paperfeed config check --help' lists every key)");
+      std::string text;
+      if (!NodeText(node, &text) || !row->set(config, text))
+        return MakeError(ErrorCode::kInvalidInput, Where(path, node.source()) + ": bad value for " + name + " (" +
+                                                       row->key.help + ")");
+      config.sources[name] = Where(path, node.source());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string Config::EffectivePublicBaseUrl() const {
+  std::string url = public_base_url.empty() ? "http://" + listen : public_base_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+const std::vector<ConfigKey>& ConfigKeys() {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> k;
+    for (const auto& row : Rows()) k.push_back(row.key);
+    return k;
+  }();
+  return keys;
+}
+
+core::Result<Config> LoadConfig(const ConfigInputs& inputs) {
+  Config config;
+  for (const auto& row : Rows()) config.sources[row.key.name] = "default";
+  std::string path = inputs.file;
+  if (path.empty()) {
+    const char* env = std::getenv("PAPERFEED_CONFIG");
+    if (env && *env) path = env;
+  }
+  if (path.empty() && std::filesystem::exists("paperfeed.toml")) path = "paperfeed.toml";
+  if (!path.empty()) {
+    if (!std::filesystem::exists(path))
+      return MakeError(ErrorCode::kNotFound, "configuration file " + path +
+                                                 " does not exist; write one (the README lists every key) or leave "
+                                                 "out --config / PAPERFEED_CONFIG");
+    if (auto r = ApplyFile(path, config); !r) return r.error();
+    config.file = path;
+  }
+  for (const auto& row : Rows()) {
+    const char* env = std::getenv(row.key.env.c_str());
+    if (!env || !*env) continue;
+    if (!row.set(config, env))
+      return MakeError(ErrorCode::kInvalidInput, "environment variable " + row.key.env + "='" + env +
+                                                     "': bad value for " + row.key.name + " (" + row.key.help + ")");
+    config.sources[row.key.name] = "env " + row.key.env;
+  }
+  for (const auto& [name, flag] : inputs.flags) {
+    const KeyRow* row = FindRow(name);
+    if (!row) return MakeError(ErrorCode::kInternal, "no configuration key " + name);
+    if (!row->set(config, flag.first))
+      return MakeError(ErrorCode::kInvalidInput, flag.second + " '" + flag.first + "': bad value (" + row->key.help + ")");
+    config.sources[name] = "flag " + flag.second;
+  }
+  // One public base URL for the site and its mails; https implies Secure cookies.
+  config.mail.public_base_url = config.EffectivePublicBaseUrl();
+  if (core::StartsWith(config.mail.public_base_url, "https://") && config.sources["accounts.secure_cookies"] == "default")
+    config.accounts.auth.secure_cookies = true;
+  if (auto r = config.mail.Validate(); !r) {
+    std::string where = config.file.empty() ? "configuration" : config.file;
+    return MakeError(r.error().code, where + ": [mail] " + r.error().message);
+  }
+  return config;
+}
+
+std::vector<std::pair<std::string, std::string>> ConfigValues(const Config& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& row : Rows()) out.emplace_back(row.key.name, row.get(config));
+  return out;
+}
+
+}  // namespace paperfeed::cli

@@ -1,0 +1,63 @@
+// cli/config: the one configuration of a paperfeed installation — the TOML file, the environment
+// and the command line, in that order of precedence (a flag beats a variable beats the file) — and
+// where each effective value came from, for `paperfeed config check`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "mail/mail_config.hpp"
+#include "web/account_handlers.hpp"
+
+namespace paperfeed::cli {
+
+struct Config {
+  // [server]
+  std::string database = "paperfeed.db";  // a SQLite file
+  std::string listen = "127.0.0.1:8080";
+  std::string public_base_url;            // "" = http://LISTEN; every absolute link starts with it
+  int threads = 0;                        // 0 = max(64, 8 x cores)
+  int cache_mb = 64;
+  int index_sync_seconds = 5;
+  bool search = true;
+  std::string index_dir;                  // "" = next to the database
+  bool quiet = false;
+  // [accounts]
+  web::AccountOptions accounts;
+  // [mail]
+  mail::MailConfig mail;
+  bool mail_in_serve = true;              // serve sends confirmations and scheduled digests itself
+
+  // Where each key's effective value came from: "default", "FILE:LINE", "env NAME" or "flag --x".
+  std::map<std::string, std::string> sources;
+  std::string file;                       // the configuration file read ("" = none)
+
+  // The public base URL with the default filled in from the listen address.
+  std::string EffectivePublicBaseUrl() const;
+};
+
+// What the command line says about the configuration: the file (--config) and overrides given by
+// flags, as "section.key" -> (value, flag name).
+struct ConfigInputs {
+  std::string file;  // --config; else $PAPERFEED_CONFIG; else ./paperfeed.toml when it exists
+  std::map<std::string, std::pair<std::string, std::string>> flags;
+};
+
+// One key of the configuration, for the documentation and `config check`.
+struct ConfigKey {
+  std::string name;     // "section.key"
+  std::string env;      // the environment variable that overrides it
+  std::string help;
+};
+const std::vector<ConfigKey>& ConfigKeys();
+
+// Reads the file, then the environment, then the flags; validates. Errors name the file and line
+// (or the variable, or the flag) and the key.
+core::Result<Config> LoadConfig(const ConfigInputs& inputs);
+
+// The effective value of every key as text, in ConfigKeys() order.
+std::vector<std::pair<std::string, std::string>> ConfigValues(const Config& config);
+
+}  // namespace paperfeed::cli
