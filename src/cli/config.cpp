@@ -151,6 +151,9 @@ const std::vector<KeyRow>& Rows() {
     r.push_back(Of("mail.enabled_in_serve", "PAPERFEED_MAIL_IN_SERVE",
                    "serve sends confirmations within seconds and digests at send_time (false: only 'digest run')",
                    PF_FIELD(mail_in_serve)));
+    r.push_back(Of("mail.public_base_url", "PAPERFEED_MAIL_PUBLIC_BASE_URL",
+                   "The same as server.public_base_url (read from [mail] too, where older files put it)",
+                   PF_FIELD(public_base_url)));
     r.push_back(Of("mail.smtp_url", "PAPERFEED_SMTP_URL",
                    "SMTP relay: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://; \"\" = mail waits "
                    "in the outbox",
