@@ -43,6 +43,7 @@ void RegisterLiveCommands(CommandRegistry& registry);       // harvest, fetch-ar
 void RegisterSearchCommands(CommandRegistry& registry);     // search, similar, index, eval-ir
 
 void RegisterMailCommands(CommandRegistry& registry);        // digest, subscribers
+void RegisterModelCommands(CommandRegistry& registry);       // model add, list, embed, pull
 
 // The mail side of `serve` (outbox delivery and the digest scheduler, configured like `digest run`);
 // runs until the returned handle is destroyed. nullptr (with a message on stderr) when mail is off.

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   RegisterLiveCommands(registry);
   RegisterSearchCommands(registry);
   RegisterMailCommands(registry);
+  RegisterModelCommands(registry);
   CLI11_PARSE(app, argc, argv);
   return run ? run() : kExitOk;
 }
