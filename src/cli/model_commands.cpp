@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "cli/command.hpp"
+#include "core/progress.hpp"
+#include "search/model/hub_pull.hpp"
 #include "search/model/pretrained_model.hpp"
 #include "search/segment.hpp"  // WriteFileAtomically
 
@@ -205,6 +207,57 @@ void RegisterEmbed(CommandRegistry& r, CLI::App* group) {
   });
 }
 
+void RegisterPull(CommandRegistry& r, CLI::App* group) {
+  struct Options {
+    std::string repo, endpoint = "https://huggingface.co", revision = "main", name;
+    bool json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = group->add_subcommand("pull", "Download a model from the Hugging Face Hub into <db>.models and record it");
+  cmd->footer("Fetches config.json, the tokenizer files, model.safetensors, modules.json and\n"
+              "1_Pooling/config.json from {endpoint}/{repo}/resolve/{revision}/{file}. An interrupted pull\n"
+              "resumes where it stopped (each file downloads to FILE.part); model.safetensors is checked\n"
+              "against the SHA-256 the Hub sends.\n\n"
+              "Examples:\n"
+              "  paperfeed model pull BAAI/bge-small-en-v1.5\n"
+              "  paperfeed model pull intfloat/e5-small-v2 --revision main --name e5-small\n"
+              "  paperfeed model pull sentence-transformers/all-MiniLM-L6-v2 --endpoint https://hf-mirror.example\n");
+  cmd->add_option("repo", o->repo, "Hub repository (owner/name)")->required();
+  cmd->add_option("--endpoint", o->endpoint, "Hub endpoint (default https://huggingface.co)");
+  cmd->add_option("--revision", o->revision, "Branch, tag or commit (default main)");
+  cmd->add_option("--name", o->name, "Name in the models folder (default: the repository's name)");
+  cmd->add_flag("--json", o->json, "Print the files fetched and the recorded entry as JSON");
+  cmd->callback([&r, o] {
+    r.run = [&r, o] {
+      std::string name = o->name.empty() ? fs::path(o->repo).filename().string() : o->name;
+      const std::string dir = ModelsDir(r.globals) + "/" + name;
+      search::model::PullOptions options;
+      options.endpoint = o->endpoint;
+      options.revision = o->revision;
+      options.http.on_retry = [](const std::string& m) { std::cerr << "paperfeed: " << m << "\n"; };
+      auto pulled = search::model::PullModel(o->repo, dir, options);
+      if (!pulled) return ReportError(pulled.error());
+      auto entry = AddModel(r.globals, dir, name);
+      if (!entry) return ReportError(entry.error());
+      (*entry)["repo"] = o->repo;
+      nlohmann::json files = nlohmann::json::array();
+      for (const auto& f : pulled.value()) {
+        if (f.skipped) continue;
+        files.push_back({{"file", f.name}, {"bytes", f.bytes}, {"resumed_from", f.resumed_from}, {"sha256_verified", f.verified}});
+      }
+      if (o->json) {
+        PrintJson({{"model", entry.value()}, {"files", files}});
+      } else {
+        for (const auto& f : files)
+          std::cout << f["file"].get<std::string>() << "\t" << core::HumanCount(f["bytes"].get<double>(), "B")
+                    << (f["sha256_verified"].get<bool>() ? "\tsha256 ok" : "") << "\n";
+        std::cout << "pulled " << o->repo << " into " << dir << " (" << entry->value("dimension", 0) << " dimensions)\n";
+      }
+      return kExitOk;
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterModelCommands(CommandRegistry& registry) {
@@ -213,6 +266,7 @@ void RegisterModelCommands(CommandRegistry& registry) {
   RegisterAdd(registry, group);
   RegisterList(registry, group);
   RegisterEmbed(registry, group);
+  RegisterPull(registry, group);
 }
 
 }  // namespace paperfeed::cli
