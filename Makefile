@@ -40,3 +40,11 @@ bench-mail:
 .PHONY: bench-search
 bench-search:
 	bash bench/bench_search.sh
+
+# Pretrained-model embedding benchmark: bge-small-en-v1.5's shapes with random weights, papers of
+# 256 tokens on 2 threads, short-query latency, OpenBLAS's sgemm rate beside it, load average.
+.PHONY: bench-embed-model
+bench-embed-model:
+	cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPAPERFEED_BENCH=ON >/dev/null
+	ninja -C build-release bench_embed_model >/dev/null
+	nice ./build-release/bench/bench_embed_model --threads 2 --papers 64 --batch 32

@@ -13,6 +13,8 @@ PACKAGES=(
   # tests and benchmarks: GoogleTest, a real SMTP server, a real browser, HTTP load, peers
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd chromium nodejs npm
   wrk nginx hyperfine libxapian-dev
+  # pretrained sentence-embedding models: BLAS, Unicode NFD/categories, the numpy reference in tests
+  libopenblas-dev libutf8proc-dev python3-numpy
 )
 
 missing=()

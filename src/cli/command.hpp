@@ -46,6 +46,7 @@ void RegisterLiveCommands(CommandRegistry& registry);       // harvest, fetch-ar
 void RegisterSearchCommands(CommandRegistry& registry);     // search, similar, index, eval-ir
 
 void RegisterMailCommands(CommandRegistry& registry);        // digest, subscribers
+void RegisterModelCommands(CommandRegistry& registry);       // model add, list, embed, pull
 
 void RegisterConfigCommands(CommandRegistry& registry);      // config check
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   RegisterSearchCommands(registry);
   RegisterMailCommands(registry);
   RegisterConfigCommands(registry);
+  RegisterModelCommands(registry);
   CLI11_PARSE(app, argc, argv);
   if (!run) return kExitOk;
   // Flags beat environment variables, which beat the file (cli/config).

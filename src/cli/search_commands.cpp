@@ -152,11 +152,15 @@ void RegisterIndex(CommandRegistry& r) {
   auto* rebuild = index->add_subcommand("rebuild", "Rebuild every search index from the catalogue");
   rebuild->add_option("--index-dir", *dir, "Index directory (default <db>.index)");
   rebuild->add_flag("--no-progress", *no_progress, "Do not draw a progress bar");
-  rebuild->callback([dir, no_progress, &r] {
-    r.run = [dir, no_progress, &globals = r.globals] {
+  auto model = std::make_shared<std::string>();
+  rebuild->add_option("--model", *model, "Embed with this pretrained model folder (paperfeed model add/pull)");
+  rebuild->callback([dir, no_progress, model, &r] {
+    r.run = [dir, no_progress, model, &globals = r.globals] {
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto service = search::OpenSearchService(*catalogue.value(), *dir, /*catch_up=*/false);
+      search::SemanticOptions semantic;
+      semantic.model_dir = *model;
+      auto service = search::OpenSearchService(*catalogue.value(), *dir, /*catch_up=*/false, semantic);
       if (!service) return ReportError(service.error());
       auto start = std::chrono::steady_clock::now();
       if (auto res = service.value()->Rebuild(!*no_progress && isatty(STDERR_FILENO)); !res)

@@ -4,6 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <unistd.h>
 #include <mutex>
 #include <thread>
 
@@ -356,6 +362,140 @@ core::Result<HttpResponse> HttpClient::Get(const HttpRequest& request) {
     Sleep(wait);
   }
   last_error.message += " (gave up after " + std::to_string(max_attempts) + " attempts)";
+  return last_error;
+}
+
+namespace {
+
+struct FileTransfer {
+  std::FILE* file = nullptr;
+  uint64_t offset = 0;      // bytes in the file before this attempt
+  uint64_t written = 0;     // by this attempt
+  long status = 0;          // of the latest response line
+  bool restarted = false;   // a 200 to a range request: the file was emptied
+  bool write_failed = false;
+  std::vector<std::pair<std::string, std::string>> headers;
+  const std::function<void(uint64_t, uint64_t)>* progress = nullptr;
+  uint64_t total = 0;
+};
+
+size_t OnFileHeader(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<FileTransfer*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    const auto sp = line.find(' ');
+    t->status = sp == std::string_view::npos ? 0 : std::atol(std::string(line.substr(sp + 1, 3)).c_str());
+    return n;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name = Lower(Trim(line.substr(0, colon)));
+    std::string value(Trim(line.substr(colon + 1)));
+    if (name == "content-length" && (t->status == 200 || t->status == 206))
+      t->total = std::strtoull(value.c_str(), nullptr, 10) + (t->status == 206 ? t->offset : 0);
+    t->headers.emplace_back(std::move(name), std::move(value));
+  }
+  return n;
+}
+
+size_t OnFileBody(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<FileTransfer*>(user);
+  const size_t n = size * count;
+  if (t->status != 200 && t->status != 206) return n;  // an error page: not part of the file
+  if (t->status == 200 && t->offset > 0 && !t->restarted) {
+    // The server ignored the range: start the file again.
+    if (::ftruncate(::fileno(t->file), 0) != 0 || std::fseek(t->file, 0, SEEK_SET) != 0) {
+      t->write_failed = true;
+      return 0;
+    }
+    t->offset = 0;
+    t->restarted = true;
+  }
+  if (std::fwrite(data, 1, n, t->file) != n) {
+    t->write_failed = true;
+    return 0;
+  }
+  t->written += n;
+  if (t->progress && *t->progress) (*t->progress)(t->offset + t->written, t->total);
+  return n;
+}
+
+}  // namespace
+
+std::optional<std::string> HttpClient::Download::Header(std::string_view name) const {
+  const std::string key = Lower(name);
+  for (const auto& [k, v] : headers)
+    if (k == key) return v;
+  return std::nullopt;
+}
+
+core::Result<HttpClient::Download> HttpClient::DownloadToFile(const std::string& url, const std::string& path,
+                                                              const std::function<void(uint64_t, uint64_t)>& progress) {
+  const std::string what = "GET " + url;
+  CURL* curl = static_cast<CURL*>(curl_);
+  if (!curl) return core::MakeError(ErrorCode::kInternal, what + ": cannot initialise libcurl");
+  const int max_attempts = std::max(1, options_.max_attempts);
+  Download result;
+  bool first_success = true;
+  core::Error last_error;
+  for (int attempt_number = 1;; ++attempt_number) {
+    ++attempts_;
+    std::FILE* file = std::fopen(path.c_str(), "ab");
+    if (!file) return core::MakeError(ErrorCode::kIo, path + ": cannot open for writing (" + std::strerror(errno) + ")");
+    FileTransfer t;
+    t.file = file;
+    std::fseek(file, 0, SEEK_END);
+    t.offset = static_cast<uint64_t>(std::ftell(file));
+    t.progress = &progress;
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    const std::string range = std::to_string(t.offset) + "-";
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    // A model file takes longer than a page: give up only when the transfer stalls for a minute.
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    if (t.offset > 0) curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());  // kept across redirects, unlike a header
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnFileBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnFileHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    const CURLcode rc = curl_easy_perform(curl);
+    const bool closed = std::fclose(file) == 0;
+    if (t.write_failed || !closed) return core::MakeError(ErrorCode::kIo, path + ": cannot write (disk full?)");
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    const std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(rc);
+    if (rc == CURLE_OK && (status == 200 || status == 206 || status == 416)) {
+      if (first_success) result.resumed_from = status == 206 ? t.offset : 0;
+      result.status = status;
+      result.size = t.offset + t.written;
+      result.headers = std::move(t.headers);
+      // 416: the range starts at the end, so the file was already complete (the caller checks it).
+      return result;
+    }
+    if (rc == CURLE_OK && !IsRetryableStatus(status))
+      return core::MakeError(CodeForStatus(status), what + ": " + StatusText(status));
+    if (t.written > 0) first_success = false;
+    last_error = rc == CURLE_OK ? core::MakeError(CodeForStatus(status), what + ": " + StatusText(status))
+                                : core::MakeError(ErrorCode::kIo, what + ": " + detail + " after " +
+                                                                      std::to_string(t.offset + t.written) + " bytes");
+    if (attempt_number >= max_attempts) break;
+    const milliseconds wait = std::max(Backoff(attempt_number), options_.min_wait);
+    if (options_.on_retry)
+      options_.on_retry(last_error.message + "; resuming in " + std::to_string((wait.count() + 999) / 1000) + " s");
+    Sleep(wait);
+  }
+  last_error.message += " (gave up after " + std::to_string(max_attempts) + " attempts; run it again to resume)";
   return last_error;
 }
 

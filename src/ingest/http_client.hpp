@@ -2,8 +2,8 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,6 +75,21 @@ class HttpClient {
   [[nodiscard]] core::Result<HttpResponse> Get(const std::string& url, ExpectedContent expect = ExpectedContent::kAny) {
     return Get(HttpRequest{url, expect, false});
   }
+
+  // Downloads `url` into `path`, resuming a partial file with `Range: bytes=N-` (RFC 9110 14.2)
+  // and retrying failed attempts (each resumes where the last stopped); a server that ignores the
+  // range (200) gets the file rewritten from the start. `progress(done, total)` is told as bytes
+  // arrive (total 0 when unknown). Headers of every response in the redirect chain are returned,
+  // so that one set by a redirect (the Hugging Face Hub's X-Linked-Etag) is not lost.
+  struct Download {
+    long status = 0;
+    uint64_t size = 0;         // of the file now
+    uint64_t resumed_from = 0;  // bytes already there when the first successful range began
+    std::vector<std::pair<std::string, std::string>> headers;  // all responses, in order, names lower-cased
+    std::optional<std::string> Header(std::string_view name) const;  // the first of that name
+  };
+  [[nodiscard]] core::Result<Download> DownloadToFile(const std::string& url, const std::string& path,
+                                                      const std::function<void(uint64_t, uint64_t)>& progress = {});
 
   const HttpOptions& options() const { return options_; }
   // Number of HTTP exchanges attempted so far (retries included).

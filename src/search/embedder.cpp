@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "core/progress.hpp"
+#include "search/model/pretrained_model.hpp"
 #include "search/tokenizer.hpp"
 
 namespace paperfeed::search {
@@ -698,6 +699,24 @@ Result<std::unique_ptr<Embedder>> TrainDefaultEmbedder(const TrainingSource& sou
       std::make_unique<WordBagEmbedder>(options.dimension, std::move(corpus.words), std::move(sif), std::move(vectors)));
 }
 
-Result<std::unique_ptr<Embedder>> LoadEmbedder(const std::string& path) { return WordBagEmbedder::Read(path); }
+std::vector<float> Embedder::EmbedPapers(const std::vector<PaperText>& papers) const {
+  const size_t dim = static_cast<size_t>(dimension());
+  std::vector<float> out(papers.size() * dim, 0.f);
+  for (size_t i = 0; i < papers.size(); ++i) {
+    auto v = EmbedPaper(papers[i].title, papers[i].abstract);
+    std::copy(v.begin(), v.end(), out.begin() + static_cast<long>(i * dim));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Embedder>> LoadEmbedder(const std::string& path) {
+  // A pretrained model is stored as a small JSON reference to its folder (search/model).
+  std::ifstream in(path, std::ios::binary);
+  if (in && in.peek() == '{') {
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return model::LoadPretrainedReference(text, path);
+  }
+  return WordBagEmbedder::Read(path);
+}
 
 }  // namespace paperfeed::search

@@ -1,8 +1,8 @@
 // search/embedder: turns a paper's or a query's text into a fixed-length unit vector, so that
 // texts about the same thing lie close together (cosine similarity) even when their words differ.
 //
-// `Embedder` is the interface every model implements (a pretrained transformer can plug in
-// later); `TrainDefaultEmbedder` learns the default model from the catalogue itself, with no
+// `Embedder` is the interface every model implements (pretrained BERT-family encoders plug in
+// through search/model/pretrained_model); `TrainDefaultEmbedder` learns the default model from the catalogue itself, with no
 // network and no pretrained file (see embedder.cpp for the method and the measurements behind it).
 #pragma once
 
@@ -28,6 +28,15 @@ class Embedder {
   virtual std::vector<float> Embed(std::string_view text) const = 0;
   // Embeds a paper: its title and abstract.
   virtual std::vector<float> EmbedPaper(std::string_view title, std::string_view abstract) const = 0;
+  // Embeds many papers at once, row-major [papers, dimension]. Models that batch (a transformer)
+  // override it; the default calls EmbedPaper for each.
+  struct PaperText {
+    std::string_view title;
+    std::string_view abstract;
+  };
+  virtual std::vector<float> EmbedPapers(const std::vector<PaperText>& papers) const;
+  // True when EmbedPapers is faster than EmbedPaper on several threads (it parallelises itself).
+  virtual bool embeds_in_batches() const { return false; }
   // Writes the model to `path` atomically (temporary file, fsync, rename).
   virtual core::Result<void> Save(const std::string& path) const = 0;
 };

@@ -34,8 +34,8 @@ class OpenService final : public SearchService {
   OpenService(store::Catalogue& catalogue, std::unique_ptr<KeywordIndex> keyword)
       : catalogue_(catalogue), keyword_(std::move(keyword)) {}
 
-  Result<void> AttachSemantic() {
-    auto backend = MakeSemanticBackend(keyword_->dir(), catalogue_, *keyword_);
+  Result<void> AttachSemantic(const SemanticOptions& options) {
+    auto backend = MakeSemanticBackend(keyword_->dir(), catalogue_, *keyword_, options);
     if (!backend) return backend.error();
     semantic_ = std::move(backend.value());
     return {};
@@ -241,12 +241,12 @@ std::optional<SearchMode> ParseSearchMode(const std::string& name) {
 }
 
 Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue, const std::string& index_dir,
-                                                         bool catch_up) {
+                                                         bool catch_up, const SemanticOptions& semantic) {
   std::string dir = index_dir.empty() ? catalogue.database().path() + ".index" : index_dir;
   auto keyword = KeywordIndex::Open(dir);
   if (!keyword) return keyword.error();
   auto service = std::make_unique<OpenService>(catalogue, std::move(keyword.value()));
-  if (auto r = service->AttachSemantic(); !r) return r.error();
+  if (auto r = service->AttachSemantic(semantic); !r) return r.error();
   // Repair and catch up: an index that missed ingests (or a crash mid-update) is brought up to
   // date from the manifest's change_seq before the first query.
   if (catch_up)

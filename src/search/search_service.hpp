@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "search/semantic_options.hpp"
 #include "store/catalogue.hpp"
 
 namespace paperfeed::search {
@@ -70,6 +71,7 @@ class SearchService {
 // for a caller about to Rebuild). `index_dir` defaults to "<db path>.index".
 core::Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue,
                                                                 const std::string& index_dir = "",
-                                                                bool catch_up = true);
+                                                                bool catch_up = true,
+                                                                const SemanticOptions& semantic = {});
 
 }  // namespace paperfeed::search

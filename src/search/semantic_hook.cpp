@@ -34,6 +34,7 @@
 #include "core/progress.hpp"
 #include "search/embedder.hpp"
 #include "search/hybrid.hpp"
+#include "search/model/pretrained_model.hpp"
 #include "search/segment.hpp"  // WriteFileAtomically
 #include "search/vector_index.hpp"
 
@@ -81,7 +82,8 @@ std::string ReadSmallFile(const std::string& path) {
 
 class Backend final : public SemanticBackend {
  public:
-  Backend(std::string dir, const KeywordIndex& keyword) : dir_(std::move(dir)), keyword_(keyword) {
+  Backend(std::string dir, const KeywordIndex& keyword, SemanticOptions options)
+      : dir_(std::move(dir)), keyword_(keyword), options_(std::move(options)) {
     // For benchmarks only (bench/eval_semantic.sh sweeps it): the fusion weight, 0..1.
     if (const char* w = std::getenv("PAPERFEED_SEMANTIC_WEIGHT")) semantic_weight_ = std::clamp(std::atof(w), 0.0, 1.0);
     // Likewise for the pseudo-relevance feedback of hybrid search: documents and weight.
@@ -112,6 +114,13 @@ class Backend final : public SemanticBackend {
       return {};
     }
     gen_dir_ = dir_ + "/" + current;
+    // An index built with another model than the configured pretrained one is re-embedded at
+    // the next catch-up (which rebuilds when there is no model).
+    if (!options_.model_dir.empty()) {
+      auto info = model::PretrainedModel::Inspect(options_.model_dir);
+      if (!info) return info.error();
+      if (model_->name() != "pretrained:" + info->name) model_.reset();
+    }
     return {};
   }
 
@@ -121,7 +130,9 @@ class Backend final : public SemanticBackend {
       if (live == 0) return {};
       return Rebuild(catalogue, keyword, progress);
     }
-    if (live >= kRetrainGrowth * std::max<int64_t>(docs_trained_, 1) && live - docs_trained_ >= kRetrainMinNewDocs)
+    // Only the learned embedder is retrained as the catalogue grows; a pretrained model is fixed.
+    if (!model_->embeds_in_batches() && live >= kRetrainGrowth * std::max<int64_t>(docs_trained_, 1) &&
+        live - docs_trained_ >= kRetrainMinNewDocs)
       return Rebuild(catalogue, keyword, progress);
 
     // Nothing new, the usual answer to serve's periodic sync: leave the journal alone.
@@ -184,13 +195,24 @@ class Backend final : public SemanticBackend {
         at = 0;
       }
     };
-    EmbedderTrainOptions options;
-    options.dimension = kDimension;
-    options.progress = progress;
-    auto trained = TrainDefaultEmbedder(source, options);
-    if (failed) return read_error;
-    if (!trained) return trained.error();
-    std::unique_ptr<Embedder> model = std::move(trained.value());
+    std::unique_ptr<Embedder> model;
+    if (!options_.model_dir.empty()) {
+      // A pretrained model: nothing to train, every live paper is embedded with it.
+      model::PretrainedOptions po;
+      po.threads = options_.model_threads;
+      po.batch_size = options_.model_batch_size;
+      auto loaded = model::MakePretrainedEmbedder(options_.model_dir, po);
+      if (!loaded) return loaded.error();
+      model = std::move(loaded.value());
+    } else {
+      EmbedderTrainOptions options;
+      options.dimension = kDimension;
+      options.progress = progress;
+      auto trained = TrainDefaultEmbedder(source, options);
+      if (failed) return read_error;
+      if (!trained) return trained.error();
+      model = std::move(trained.value());
+    }
 
     // 2. Embed every live paper into a fresh index.
     VectorIndexParams params;
@@ -344,6 +366,20 @@ class Backend final : public SemanticBackend {
   std::vector<float> EmbedPage(const std::vector<store::StoredPaper>& page, const KeywordIndex& keyword) const {
     const size_t dim = static_cast<size_t>(model_->dimension());
     std::vector<float> out(page.size() * dim, 0.f);
+    if (model_->embeds_in_batches()) {  // a transformer batches and threads itself
+      std::vector<Embedder::PaperText> texts;
+      std::vector<size_t> rows;
+      for (size_t i = 0; i < page.size(); ++i) {
+        if (!keyword.IsLive(page[i].doc_id)) continue;
+        texts.push_back({page[i].paper.title, page[i].paper.abstract});
+        rows.push_back(i);
+      }
+      const std::vector<float> m = model_->EmbedPapers(texts);
+      for (size_t r = 0; r < rows.size(); ++r)
+        std::copy(m.begin() + static_cast<long>(r * dim), m.begin() + static_cast<long>((r + 1) * dim),
+                  out.begin() + static_cast<long>(rows[r] * dim));
+      return out;
+    }
     std::atomic<size_t> next{0};
     auto work = [&]() {
       for (size_t i; (i = next.fetch_add(1)) < page.size();) {
@@ -443,6 +479,7 @@ class Backend final : public SemanticBackend {
   using Error = core::Error;
   std::string dir_;
   const KeywordIndex& keyword_;
+  SemanticOptions options_;
   std::unique_ptr<Embedder> model_;
   std::unique_ptr<VectorIndex> vectors_;
   std::string gen_dir_;
@@ -459,9 +496,10 @@ class Backend final : public SemanticBackend {
 
 core::Result<std::unique_ptr<SemanticBackend>> MakeSemanticBackend(const std::string& index_dir,
                                                                    store::Catalogue& catalogue,
-                                                                   const KeywordIndex& keyword) {
+                                                                   const KeywordIndex& keyword,
+                                                                   const SemanticOptions& options) {
   (void)catalogue;  // the first CatchUp trains and fills the index
-  auto backend = std::make_unique<Backend>(index_dir + "/semantic", keyword);
+  auto backend = std::make_unique<Backend>(index_dir + "/semantic", keyword, options);
   if (auto r = backend->Open(); !r) return r.error();
   return std::unique_ptr<SemanticBackend>(std::move(backend));
 }

@@ -9,6 +9,7 @@
 #include "core/result.hpp"
 #include "search/keyword_index.hpp"
 #include "search/query_parser.hpp"
+#include "search/semantic_options.hpp"
 #include "store/catalogue.hpp"
 
 namespace paperfeed::search {
@@ -48,6 +49,7 @@ class SemanticBackend {
 // search and say so in SearchResults::mode_used.
 core::Result<std::unique_ptr<SemanticBackend>> MakeSemanticBackend(const std::string& index_dir,
                                                                    store::Catalogue& catalogue,
-                                                                   const KeywordIndex& keyword);
+                                                                   const KeywordIndex& keyword,
+                                                                   const SemanticOptions& options = {});
 
 }  // namespace paperfeed::search

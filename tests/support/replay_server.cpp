@@ -137,6 +137,9 @@ struct ReplayServer::Impl {
                                });
       return;
     }
+    // A range request (a resumed download): httplib cuts the body to the range and sets
+    // Content-Range, but keeps the status it is given, so say 206 Partial Content ourselves.
+    if (answer->status == 200 && req.has_header("Range")) res.status = 206;
     res.set_content(answer->body, answer->content_type);
   }
 };
