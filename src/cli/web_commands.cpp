@@ -14,6 +14,15 @@
 namespace paperfeed::cli {
 namespace {
 
+// The thread that waits for SIGINT/SIGTERM. Threads that libraries start before main (OpenBLAS
+// starts its pool in a constructor) do not have the signals blocked; a signal delivered to one of
+// them runs this handler, which hands it on to the waiter (pthread_kill is async-signal-safe).
+std::atomic<pthread_t> g_signal_waiter{};
+std::atomic<bool> g_signal_waiter_set{false};
+extern "C" void ForwardSignalToWaiter(int signal_number) {
+  if (g_signal_waiter_set.load()) pthread_kill(g_signal_waiter.load(), signal_number);
+}
+
 int Serve(const GlobalOptions& globals) {
   const Config& config = globals.config;
   web::ServerOptions server_options;
@@ -55,6 +64,11 @@ int Serve(const GlobalOptions& globals) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::atomic<web::Server*> running{nullptr};
   std::atomic<bool> done{false};
+  struct sigaction forward {};
+  forward.sa_handler = ForwardSignalToWaiter;
+  sigemptyset(&forward.sa_mask);
+  sigaction(SIGINT, &forward, nullptr);
+  sigaction(SIGTERM, &forward, nullptr);
   std::thread waiter([&signals, &running, &done] {
     int received = 0;
     sigwait(&signals, &received);
@@ -64,8 +78,11 @@ int Serve(const GlobalOptions& globals) {
     std::fprintf(stderr, "paperfeed: signal %d, finishing requests in flight\n", received);
     server->Stop();
   });
+  g_signal_waiter = waiter.native_handle();
+  g_signal_waiter_set = true;
   auto stop_waiter = [&] {
     done = true;
+    g_signal_waiter_set = false;
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
   };

@@ -33,7 +33,7 @@ class ServeMailTest : public testing::MailTest {
       kill(pid_, SIGTERM);
       int status = 0;
       waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not stop cleanly on SIGTERM";
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not stop cleanly on SIGTERM (wait status " << status << ")";
     }
   }
 
