@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "web/router.hpp"
@@ -25,6 +26,17 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
   size_t cache_bytes = 64u << 20;       // in-memory response cache; 0 turns it off
   int cache_seconds = 30;               // a cached page is re-rendered at least this often
+  // Slow and many clients. Each connection holds one of `threads` workers while it is served.
+  int request_timeout_ms = 10000;   // the whole request (line, headers, body) must arrive in this; else 408
+  int response_timeout_ms = 60000;  // the whole response must be taken by the client in this
+  int keep_alive_idle_ms = 5000;    // an idle keep-alive connection is closed after this
+  int max_connections_per_address = 0;  // served or waiting, per peer address; 0: max(8, threads / 2); beyond: 429
+  int max_queued_connections = 64;  // connections waiting for a worker; beyond: 503 at once
+  int max_queue_wait_ms = 1000;     // a connection waiting longer for a worker gets 503
+  int retry_after_seconds = 5;      // Retry-After on those 503 and 429
+  // Reverse proxies whose X-Forwarded-For is believed (numeric addresses, e.g. "127.0.0.1"); they
+  // are also exempt from max_connections_per_address. Empty: the socket peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {
