@@ -491,6 +491,47 @@ Result<void> AccountStore::RecordLoginAttempt(const LoginAttempt& attempt) {
   return s->Run();
 }
 
+Result<std::optional<int64_t>> AccountStore::BeginLoginAttempt(const LoginAttempt& attempt, int64_t since,
+                                                              const std::function<bool(const LoginCounts&)>& admit) {
+  // BEGIN IMMEDIATE takes the write lock before counting: two attempts cannot both count N - 1
+  // failures and both go on to a password check (the race that let 30 concurrent log-ins at 4 of
+  // 5 failures all be checked).
+  Transaction tx(db_);
+  if (!tx.began()) return tx.begin_error();
+  auto s = db_.Prepare(
+      "SELECT COALESCE(SUM(account = ?2), 0), COALESCE(MAX(CASE WHEN account = ?2 THEN at END), 0), COUNT(*) "
+      "FROM login_attempts WHERE ip = ?1 AND at >= ?3 AND succeeded = 0");
+  if (!s) return s.error();
+  s->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, since);
+  auto row = s->Step();
+  if (!row) return row.error();
+  LoginCounts counts{s->Int(0), s->Int(1), s->Int(2)};
+  if (!admit(counts)) return std::optional<int64_t>{};
+  auto insert = db_.Prepare("INSERT INTO login_attempts(ip, account, at, succeeded) VALUES (?,?,?,0)");
+  if (!insert) return insert.error();
+  insert->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, attempt.at);
+  if (auto r = insert->Run(); !r) return r.error();
+  int64_t id = db_.LastInsertRowId();
+  if (auto r = tx.Commit(); !r) return r.error();
+  return std::optional<int64_t>(id);
+}
+
+Result<void> AccountStore::SucceedLoginAttempt(int64_t attempt_id) {
+  Transaction tx(db_);
+  if (!tx.began()) return tx.begin_error();
+  auto clear = db_.Prepare(
+      "DELETE FROM login_attempts WHERE succeeded = 0 AND id <> ?1 AND (ip, account) = "
+      "(SELECT ip, account FROM login_attempts WHERE id = ?1)");
+  if (!clear) return clear.error();
+  clear->Bind(1, attempt_id);
+  if (auto r = clear->Run(); !r) return r.error();
+  auto mark = db_.Prepare("UPDATE login_attempts SET succeeded = 1 WHERE id = ?");
+  if (!mark) return mark.error();
+  mark->Bind(1, attempt_id);
+  if (auto r = mark->Run(); !r) return r.error();
+  return tx.Commit();
+}
+
 Result<int64_t> AccountStore::CountFailuresByIp(const std::string& ip, int64_t since) {
   auto s = db_.Prepare("SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND at >= ? AND succeeded = 0");
   if (!s) return s.error();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -85,6 +86,13 @@ struct LoginAttempt {
   bool succeeded = false;
 };
 
+// What the login rules look at before a password is checked: failures since the window began.
+struct LoginCounts {
+  int64_t pair_failures = 0;         // this name from this address
+  int64_t pair_last_failure_at = 0;  // the latest of those; 0 when none
+  int64_t ip_failures = 0;           // any name from this address
+};
+
 // The accounts tables of one connection. Cheap to make: statements are prepared per call, so one
 // AccountStore may be made per request on whichever connection the request holds.
 class AccountStore {
@@ -148,6 +156,13 @@ class AccountStore {
   core::Result<std::optional<bool>> IsPaperHidden(const std::string& paper_id);
 
   // Login attempts, for rate limiting.
+  // In one write transaction (so concurrent attempts see each other): counts the failures since
+  // `since`, asks `admit`, and when it admits records the attempt as failed (until
+  // FinishLoginAttempt says otherwise) and returns its id; nothing when `admit` refused.
+  core::Result<std::optional<int64_t>> BeginLoginAttempt(const LoginAttempt& attempt, int64_t since,
+                                                         const std::function<bool(const LoginCounts&)>& admit);
+  // Marks a begun attempt succeeded and forgets the earlier failures of its (name, address) pair.
+  core::Result<void> SucceedLoginAttempt(int64_t attempt_id);
   core::Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
   core::Result<int64_t> CountFailuresByIp(const std::string& ip, int64_t since);
   core::Result<int64_t> CountFailuresByAccount(const std::string& account, int64_t since);

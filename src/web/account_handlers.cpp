@@ -63,20 +63,11 @@ std::string LocalTarget(std::string_view next, std::string_view fallback = "/") 
   return std::string(next);
 }
 
-std::string ClientIp(const AccountState& state, const Request& req) {
-  if (state.options.trust_forwarded_for) {
-    std::string forwarded = req.Header("X-Forwarded-For");
-    if (!forwarded.empty()) {
-      // The last entry is the one our own proxy appended; earlier ones are the client's word.
-      auto comma = forwarded.rfind(',');
-      std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
-      while (!last.empty() && last.front() == ' ') last.erase(0, 1);
-      while (!last.empty() && last.back() == ' ') last.pop_back();
-      if (!last.empty() && last.size() < 64) return last;
-    }
-  }
-  return req.remote_addr.empty() ? "unknown" : req.remote_addr;
-}
+// The client's address for rate limits. The server has already taken it from X-Forwarded-For
+// when, and only when, the connection came from one of its trusted proxies
+// (ServerOptions::trusted_proxies); trusting the header from anyone would let a client pick a
+// fresh address for every guess.
+std::string ClientIp(const Request& req) { return req.remote_addr.empty() ? "unknown" : req.remote_addr; }
 
 // The paper id of a route: "{id}" or "{archive}/{number}" (old-style ids have a slash).
 core::Result<std::string> RoutePaperId(const Request& req) {
@@ -535,7 +526,6 @@ AccountOptions AccountOptions::FromEnvironment() {
   auto truthy = [](const std::string& v) { return v == "1" || v == "true" || v == "yes" || v == "on"; };
   if (env("PAPERFEED_SIGNUP") == "closed") o.auth.allow_signup = false;
   if (truthy(env("PAPERFEED_SECURE_COOKIES"))) o.auth.secure_cookies = true;
-  if (truthy(env("PAPERFEED_TRUST_PROXY"))) o.trust_forwarded_for = true;
   if (std::string url = env("PAPERFEED_ARXIV_API_URL"); !url.empty()) {
     o.arxiv_api_url = url == "off" ? "" : url;
     // A local stand-in (tests, a mirror) needs no pacing.
@@ -605,11 +595,12 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     std::string next = LocalTarget(req.Param("next"));
     if (!AnonymousFormCsrfOk(req)) return ForbiddenPage(res, ctx);
     store::AccountStore accounts(ctx.database());
-    auto login = state->auth.LogIn(accounts, name, req.Param("password"), ClientIp(*state, req));
+    auto login = state->auth.LogIn(accounts, name, req.Param("password"), ClientIp(req));
     if (!login) {
       int status = login.error().code == ErrorCode::kRateLimited  ? 429
                    : login.error().code == ErrorCode::kUnauthorized ? 401
                                                                     : HttpStatusFor(login.error().code);
+      if (status == 429 || status == 503) res.SetHeader("Retry-After", status == 503 ? "2" : "60");
       return SendLoginForm(*state, req, res, ctx, name, next, login.error().message, status);
     }
     StartSession(*state, res, ctx, login.value());

@@ -18,14 +18,11 @@ struct AccountOptions {
   // arXiv asks for one request every 3 seconds; submissions from many users queue behind each other.
   std::chrono::milliseconds arxiv_min_interval{3'000};
   int arxiv_max_attempts = 3;
-  // Take the client address for rate limits from the last X-Forwarded-For entry (behind a proxy
-  // that sets it). Off by default: a direct client could forge it.
-  bool trust_forwarded_for = false;
+  // (The client address behind a reverse proxy: ServerOptions::trusted_proxies.)
 
   // Defaults, overridden by the environment (serve reads no account flags of its own):
   //   PAPERFEED_SIGNUP=closed            only `paperfeed user add` creates accounts
   //   PAPERFEED_SECURE_COOKIES=1         Secure session cookies (also when serve's site config says TLS)
-  //   PAPERFEED_TRUST_PROXY=1            trust_forwarded_for
   //   PAPERFEED_ARXIV_API_URL=URL        arxiv_api_url ("off" turns fetching off)
   //   PAPERFEED_PASSWORD_COST=minimum    cheap Argon2id, for tests only
   static AccountOptions FromEnvironment();

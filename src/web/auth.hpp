@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,10 +57,21 @@ inline constexpr const char* kApiTokenPrefix = "pf_";        // makes leaked tok
 struct AuthConfig {
   PasswordCost password_cost = PasswordCost::Interactive();
   int64_t session_ttl_seconds = 30 * 24 * 3600;
-  // Failed logins allowed in `failure_window_seconds` before further attempts are refused.
-  int max_failures_per_account = 5;
-  int max_failures_per_ip = 20;
+  // Login limits (NIST SP 800-63B §5.2.2). Failures are counted per (typed name, client address)
+  // pair: after `free_failures_per_pair` in the window each further attempt of that pair must wait
+  // failure_delay_base_seconds × 2^(failures − free), at most the window, after the last failure.
+  // So an attacker slows only their own attempts and never locks a member out from elsewhere.
+  int free_failures_per_pair = 5;
+  int64_t failure_delay_base_seconds = 30;
+  // Any name from one address: a hard limit, high enough for a lab behind one NAT.
+  int max_failures_per_ip = 200;
   int64_t failure_window_seconds = 15 * 60;
+  // Argon2id checks (log-in, sign-up) running at once: each takes password_cost.memory_bytes
+  // (64 MiB interactive). Beyond it a request waits up to password_check_wait_ms, then gets 503.
+  int max_concurrent_password_checks = 4;
+  int password_check_wait_ms = 500;
+  // Called as each password check starts (tests count them); empty in production.
+  std::function<void()> on_password_check;
   bool secure_cookies = false;  // add Secure to the session cookie (serve --secure-cookies, or behind TLS)
   bool allow_signup = true;
   std::function<int64_t()> clock;  // Unix seconds; empty: the system clock
@@ -105,8 +117,9 @@ class Auth {
   core::Result<store::User> CreateUser(store::AccountStore& store, const SignUpRequest& request, bool is_admin) const;
 
   // Checks the password and opens a session. Wrong password and unknown name give the same
-  // message and take about as long (a dummy hash is verified); after max_failures in the window
-  // (per IP or per name) every attempt is kRateLimited until the window passes.
+  // message and take about as long (a dummy hash is verified). The attempt is recorded before the
+  // check, so concurrent attempts count each other; a throttled (name, address) pair or address
+  // gets kRateLimited with the wait, and kUnavailable when too many checks run at once.
   core::Result<LoginSuccess> LogIn(store::AccountStore& store, const std::string& name, const std::string& password,
                                    const std::string& ip) const;
   core::Result<void> LogOut(store::AccountStore& store, const std::string& session_token) const;
@@ -134,12 +147,18 @@ class Auth {
 
   // The messages a user sees for a failed login; identical whatever went wrong.
   static constexpr const char* kLoginFailedMessage = "Wrong name or password.";
-  static constexpr const char* kLoginThrottledMessage =
-      "Too many failed log-ins from here or for this name. Wait 15 minutes and try again.";
+  static constexpr const char* kPasswordChecksBusyMessage =
+      "Too many log-ins at this moment; try again in a few seconds.";
+  // "Too many failed log-ins for this name from your address. Try again in N seconds."
+  static std::string LoginThrottledMessage(int64_t retry_after_seconds);
 
  private:
   core::Result<void> ValidateSignUp(const SignUpRequest& request) const;
+  // The seconds a login of this pair must wait given its counts; 0 when it may proceed.
+  int64_t LoginRetryAfter(const store::LoginCounts& counts, int64_t now) const;
   AuthConfig config_;
+  struct CheckSlots;
+  std::shared_ptr<CheckSlots> slots_;  // bounds concurrent Argon2id work; shared by copies
   std::string dummy_hash_;  // verified when the name is unknown, so both paths cost one Argon2id
 };
 

@@ -447,6 +447,34 @@ struct Server::Impl {
     }
   }
 
+  // The client's address: the socket peer, or, when the peer is one of our trusted proxies, the
+  // nearest X-Forwarded-For entry that is not itself a trusted proxy (entries further left are the
+  // client's own word and may be forged). Without trusted proxies the header is ignored.
+  std::string ClientAddress(const std::string& peer, const std::string& forwarded) const {
+    auto trusted = [this](const std::string& a) {
+      return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), a) !=
+             options.trusted_proxies.end();
+    };
+    if (forwarded.empty() || !trusted(peer)) return peer;
+    std::string client = peer;
+    size_t end = forwarded.size();
+    while (end > 0) {
+      size_t comma = forwarded.rfind(',', end - 1);
+      size_t begin = comma == std::string::npos ? 0 : comma + 1;
+      std::string entry = forwarded.substr(begin, end - begin);
+      while (!entry.empty() && entry.front() == ' ') entry.erase(0, 1);
+      while (!entry.empty() && entry.back() == ' ') entry.pop_back();
+      bool address = !entry.empty() && entry.size() < 64 &&
+                     entry.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+      if (!address) break;  // garbage: believe no further
+      client = entry;
+      if (!trusted(entry)) break;
+      if (comma == std::string::npos) break;
+      end = comma;
+    }
+    return client;
+  }
+
   void Handle(const httplib::Request& hreq, httplib::Response& hres) {
     auto started = Clock::now();
     Request req;
@@ -459,7 +487,7 @@ struct Server::Impl {
     }
     for (const auto& [k, v] : hreq.headers) req.headers.emplace(k, v);
     req.body = hreq.body;
-    req.remote_addr = hreq.remote_addr;
+    req.remote_addr = ClientAddress(hreq.remote_addr, req.Header("X-Forwarded-For"));
     // We compress (and cache the gzip bytes) ourselves. httplib would compress `body` again by the
     // request's Accept-Encoding when it writes, so it must not see that header. The Request is
     // httplib's own non-const object, handed to us as const: removing the header is well defined.
