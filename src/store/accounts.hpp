@@ -52,6 +52,8 @@ struct ApiTokenRecord {
   std::string name;  // what the owner called it ("notebook")
   int64_t created_at = 0;
   std::optional<int64_t> last_used_at;
+  std::string scopes = "read vote comment submit";  // space-separated; web/auth gives them meaning
+  std::optional<int64_t> expires_at;                 // nothing: never
 };
 
 struct CommentRecord {
@@ -118,11 +120,15 @@ class AccountStore {
 
   // API tokens (Authorization: Bearer), keyed by the hash of the token.
   core::Result<ApiTokenRecord> CreateApiToken(int64_t user_id, const std::string& name, const std::string& token_hash,
-                                              int64_t now);
+                                              int64_t now, const std::string& scopes = "read vote comment submit",
+                                              std::optional<int64_t> expires_at = std::nullopt);
   core::Result<std::vector<ApiTokenRecord>> ListApiTokens(int64_t user_id);
   // Deletes the owner's token; kNotFound when it is not theirs or does not exist.
   core::Result<void> RevokeApiToken(int64_t user_id, int64_t token_id);
-  // The token's user (and marks it used), or nothing for an unknown or revoked token.
+  // The token and its user (and marks it used), or nothing for an unknown, revoked or expired token.
+  core::Result<std::optional<std::pair<ApiTokenRecord, User>>> FindApiToken(const std::string& token_hash,
+                                                                            int64_t now);
+  // The same, the user alone.
   core::Result<std::optional<User>> FindUserByApiToken(const std::string& token_hash, int64_t now);
 
   // Upvotes. SetUpvote returns true when it changed something (a second upvote is a no-op).

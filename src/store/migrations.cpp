@@ -207,6 +207,14 @@ CREATE TABLE mail_secrets (
   value BLOB NOT NULL
 );
 )SQL"},
+      {5, "api token scopes and expiry", R"SQL(
+-- API tokens carry what they may do (space-separated scopes: read vote comment submit, as in
+-- OAuth's scope strings, RFC 6749 §3.3) and when they stop working. Tokens made before this keep
+-- every scope and expire 90 days after the upgrade, so a token leaked long ago dies on its own.
+ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT 'read vote comment submit';
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400;
+)SQL"},
   };
   return kMigrations;
 }

@@ -140,6 +140,37 @@ std::optional<std::string> BearerToken(std::string_view header) {
   return token;
 }
 
+std::string_view ScopeName(Scope s) {
+  switch (s) {
+    case Scope::kRead: return "read";
+    case Scope::kVote: return "vote";
+    case Scope::kComment: return "comment";
+    case Scope::kSubmit: return "submit";
+  }
+  return "";
+}
+
+Scopes ParseScopes(std::string_view text) {
+  Scopes out = 0;
+  while (!text.empty()) {
+    auto space = text.find(' ');
+    std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+    for (Scope s : {Scope::kRead, Scope::kVote, Scope::kComment, Scope::kSubmit}) {
+      if (word == ScopeName(s)) out |= static_cast<Scopes>(s);
+    }
+  }
+  return out;
+}
+
+std::string ScopesText(Scopes scopes) {
+  std::string out;
+  for (Scope s : {Scope::kRead, Scope::kVote, Scope::kComment, Scope::kSubmit}) {
+    if (HasScope(scopes, s)) out += (out.empty() ? "" : " ") + std::string(ScopeName(s));
+  }
+  return out;
+}
+
 std::optional<std::string> CheckUserName(std::string_view name) {
   if (name.size() < 2 || name.size() > 32) return "Name: use 2 to 32 characters.";
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
@@ -345,25 +376,35 @@ Result<std::optional<Identity>> Auth::FromSession(store::AccountStore& store, co
 
 Result<std::optional<Identity>> Auth::FromApiToken(store::AccountStore& store, const std::string& token) const {
   if (token.empty() || token.size() > 128) return std::optional<Identity>{};
-  auto found = store.FindUserByApiToken(TokenHash(token), Now());
+  auto found = store.FindApiToken(TokenHash(token), Now());
   if (!found) return found.error();
   if (!found.value()) return std::optional<Identity>{};
   Identity id;
-  id.user = std::move(*found.value());
+  id.user = std::move(found.value()->second);
   id.via = Identity::Via::kApiToken;
+  id.scopes = ParseScopes(found.value()->first.scopes);
   return std::optional<Identity>(std::move(id));
 }
 
 Result<NewApiToken> Auth::CreateApiToken(store::AccountStore& store, const store::User& user,
-                                         const std::string& name) const {
+                                         const std::string& name, Scopes scopes, int days) const {
   std::string label = Trim(name);
   if (label.empty()) label = "token";
   if (label.size() > kMaxTokenName || HasControlCharacters(label)) {
     return MakeError(ErrorCode::kInvalidInput, "Token name: use at most 64 characters, on one line.");
   }
+  scopes &= kAllScopes;
+  if (scopes == 0) return MakeError(ErrorCode::kInvalidInput, "Scopes: tick at least one thing the token may do.");
+  if (days == 0) days = config_.default_token_days;
+  if (days < 1 || days > config_.max_token_days) {
+    return MakeError(ErrorCode::kInvalidInput,
+                     "Expires: choose 1 to " + std::to_string(config_.max_token_days) + " days.");
+  }
+  const int64_t now = Now();
   NewApiToken out;
   out.token = std::string(kApiTokenPrefix) + RandomToken();
-  auto record = store.CreateApiToken(user.id, label, TokenHash(out.token), Now());
+  auto record = store.CreateApiToken(user.id, label, TokenHash(out.token), now, ScopesText(scopes),
+                                     now + int64_t{days} * 86400);
   if (!record) return record.error();
   out.record = std::move(record.value());
   return out;

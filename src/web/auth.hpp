@@ -54,6 +54,22 @@ inline constexpr const char* kCsrfField = "csrf";             // hidden form fie
 inline constexpr const char* kCsrfHeader = "X-CSRF-Token";   // header for cookie-authenticated API calls
 inline constexpr const char* kApiTokenPrefix = "pf_";        // makes leaked tokens easy to grep for
 
+// What an API token may do. Pages and account management (tokens, password) never accept a token:
+// they need a signed-in session and its CSRF token.
+enum class Scope : uint8_t {
+  kRead = 1,     // GET /api/... as the token's user (without it, API reads are anonymous)
+  kVote = 2,     // POST/DELETE /api/papers/{id}/upvote
+  kComment = 4,  // POST /api/papers/{id}/comments
+  kSubmit = 8,   // POST /api/papers/submit
+};
+using Scopes = uint8_t;  // a set of Scope bits
+inline constexpr Scopes kAllScopes = 15;
+inline bool HasScope(Scopes scopes, Scope s) { return (scopes & static_cast<Scopes>(s)) != 0; }
+// "read vote comment submit" (the stored form, OAuth-style, RFC 6749 §3.3); unknown words are ignored.
+Scopes ParseScopes(std::string_view text);
+std::string ScopesText(Scopes scopes);
+std::string_view ScopeName(Scope s);
+
 struct AuthConfig {
   PasswordCost password_cost = PasswordCost::Interactive();
   int64_t session_ttl_seconds = 30 * 24 * 3600;
@@ -74,6 +90,9 @@ struct AuthConfig {
   std::function<void()> on_password_check;
   bool secure_cookies = false;  // add Secure to the session cookie (serve --secure-cookies, or behind TLS)
   bool allow_signup = true;
+  // API tokens expire; the owner picks the lifetime when creating one, up to the maximum.
+  int default_token_days = 90;
+  int max_token_days = 365;
   std::function<int64_t()> clock;  // Unix seconds; empty: the system clock
 };
 
@@ -84,6 +103,7 @@ struct Identity {
   Via via = Via::kSession;
   std::string csrf_token;          // the session's CSRF token; empty for API tokens
   std::string session_token_hash;  // for logging out
+  Scopes scopes = kAllScopes;      // a session may do everything; a token what it was given
 };
 
 struct SignUpRequest {
@@ -130,8 +150,10 @@ class Auth {
   core::Result<std::optional<Identity>> FromSession(store::AccountStore& store, const std::string& token) const;
   core::Result<std::optional<Identity>> FromApiToken(store::AccountStore& store, const std::string& token) const;
 
+  // A token with `scopes` (at least one) that expires after `days` (1 to max_token_days; 0: the
+  // default). kInvalidInput names the field.
   core::Result<NewApiToken> CreateApiToken(store::AccountStore& store, const store::User& user,
-                                           const std::string& name) const;
+                                           const std::string& name, Scopes scopes = kAllScopes, int days = 0) const;
 
   // True when `presented` is the identity's CSRF token. API-token identities need none (a Bearer
   // header is never sent by a browser on its own, so it cannot be forged cross-site).

@@ -457,7 +457,7 @@ TEST_F(AccountRoutesTest, BearerTokensWorkWithoutCsrfAndStopWhenRevoked) {
   Browser b = NewBrowser();
   ASSERT_TRUE(b.SignUp("ada"));
   std::string csrf = b.CsrfFrom("/account");
-  auto created = b.PostForm("/account/tokens", {{"csrf", csrf}, {"name", "notebook"}});
+  auto created = b.PostForm("/account/tokens", {{"csrf", csrf}, {"name", "notebook"}, {"scope", "vote"}});
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 200);
   std::smatch m;
@@ -486,6 +486,88 @@ TEST_F(AccountRoutesTest, BearerTokensWorkWithoutCsrfAndStopWhenRevoked) {
   EXPECT_EQ(after->status, 401);
   EXPECT_EQ(json::parse(after->body).value("error", ""), "unauthorized");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM upvotes"), 1);
+}
+
+// Creates a token through the account page with the given form fields; "" when none was shown.
+std::string CreateToken(Browser& b, httplib::Params fields) {
+  fields.emplace("csrf", b.CsrfFrom("/account"));
+  auto created = b.PostForm("/account/tokens", fields);
+  std::smatch m;
+  if (!created || !std::regex_search(created->body, m, std::regex("id=\"new-token\">(pf_[A-Za-z0-9_-]+)<"))) return "";
+  return m[1].str();
+}
+
+TEST_F(AccountRoutesTest, ABearerTokenCanNeitherManageTokensNorSeeTheAccountPage) {
+  Browser b = NewBrowser();
+  ASSERT_TRUE(b.SignUp("ada"));
+  const std::string token = CreateToken(b, {{"name", "bot"}, {"scope", "read"}, {"scope", "vote"},
+                                            {"scope", "comment"}, {"scope", "submit"}});
+  ASSERT_FALSE(token.empty());
+  Browser program = NewBrowser();
+  // No CSRF token is needed with a Bearer token, so without this rule it could mint more tokens.
+  auto mint = program.PostForm("/account/tokens", {{"name", "second"}, {"scope", "vote"}}, Bearer(token));
+  ASSERT_TRUE(mint);
+  EXPECT_NE(mint->status, 200);
+  EXPECT_EQ(mint->body.find("new-token"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM api_tokens"), 1);
+  auto revoke = program.PostForm("/account/tokens/1/revoke", {}, Bearer(token));
+  ASSERT_TRUE(revoke);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM api_tokens"), 1);
+  auto page = program.Get("/account", Bearer(token));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 303);  // to the log-in page: the token is no session
+  // Forms that change things want a session too.
+  auto comment = program.PostForm(std::string("/papers/") + kPaper + "/comments", {{"body", "hi"}}, Bearer(token));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM comments"), 0);
+  (void)comment;
+}
+
+TEST_F(AccountRoutesTest, TokensDoOnlyWhatTheirScopesAllow) {
+  Browser b = NewBrowser();
+  ASSERT_TRUE(b.SignUp("ada"));
+  const std::string voter = CreateToken(b, {{"name", "voter"}, {"scope", "vote"}});
+  const std::string commenter = CreateToken(b, {{"name", "commenter"}, {"scope", "comment"}});
+  ASSERT_FALSE(voter.empty());
+  ASSERT_FALSE(commenter.empty());
+  Browser program = NewBrowser();
+  const std::string paper = std::string("/api/papers/") + kPaper;
+  EXPECT_EQ(program.PostJson(paper + "/upvote", "", Bearer(voter))->status, 200);
+  auto no_vote = program.PostJson(paper + "/upvote", "", Bearer(commenter));
+  EXPECT_EQ(no_vote->status, 403);
+  EXPECT_EQ(json::parse(no_vote->body).value("error", ""), "insufficient_scope");
+  EXPECT_NE(no_vote->get_header_value("WWW-Authenticate").find("insufficient_scope"), std::string::npos);
+  EXPECT_EQ(program.PostJson(paper + "/comments", R"({"text": "Nice."})", Bearer(voter))->status, 403);
+  EXPECT_EQ(program.PostJson(paper + "/comments", R"({"text": "Nice."})", Bearer(commenter))->status, 201);
+  EXPECT_EQ(program.PostJson("/api/papers/submit", R"({"id": "2501.00003"})", Bearer(voter))->status, 403);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM upvotes"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM comments"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM submissions"), 0);
+  // The account page says what each token may do and when it expires.
+  auto page = b.Get("/account")->body;
+  EXPECT_NE(page.find("<span class=\"token-scopes\">vote</span>"), std::string::npos);
+  EXPECT_NE(page.find("expires "), std::string::npos);
+  EXPECT_NE(page.find("name=\"scope\" value=\"submit\""), std::string::npos);
+  EXPECT_NE(page.find("name=\"days\""), std::string::npos);
+}
+
+TEST_F(AccountRoutesTest, ATokenStopsWorkingWhenItExpires) {
+  Browser b = NewBrowser();
+  ASSERT_TRUE(b.SignUp("ada"));
+  const std::string token = CreateToken(b, {{"name", "week"}, {"scope", "vote"}, {"days", "7"}});
+  ASSERT_FALSE(token.empty());
+  auto expires = Count("SELECT expires_at - created_at FROM api_tokens");
+  EXPECT_EQ(expires, 7 * 86400);
+  EXPECT_EQ(CreateToken(b, {{"name", "forever"}, {"scope", "vote"}, {"days", "100000"}}), "");
+  Browser program = NewBrowser();
+  const std::string api = std::string("/api/papers/") + kPaper + "/upvote";
+  EXPECT_EQ(program.PostJson(api, "", Bearer(token))->status, 200);
+  {
+    auto db = store::Database::Open(db_path());
+    ASSERT_TRUE(db.value()->Exec("UPDATE api_tokens SET expires_at = created_at - 1").ok());
+  }
+  auto after = program.Delete(api, Bearer(token));
+  EXPECT_EQ(after->status, 401);
+  EXPECT_NE(after->body.find("expired"), std::string::npos);
 }
 
 TEST_F(AccountRoutesTest, SubmittingFetchesAnUnknownPaperFromArxivIntoTodaysList) {
@@ -523,7 +605,7 @@ TEST_F(AccountRoutesTest, TheSubmitApiAnswersWithJsonAndTheRightStatuses) {
   Browser b = NewBrowser();
   ASSERT_TRUE(b.SignUp("ada"));
   std::string csrf = b.CsrfFrom("/account");
-  auto created = b.PostForm("/account/tokens", {{"csrf", csrf}, {"name", "bot"}});
+  auto created = b.PostForm("/account/tokens", {{"csrf", csrf}, {"name", "bot"}, {"scope", "submit"}});
   std::smatch m;
   ASSERT_TRUE(std::regex_search(created->body, m, std::regex("id=\"new-token\">(pf_[A-Za-z0-9_-]+)<")));
   const auto bearer = Bearer(m[1]);
