@@ -9,6 +9,8 @@
 #include "mail/digest_run.hpp"
 #include "mail/smtp_client.hpp"
 #include "mail_fixture.hpp"
+#include "store/accounts.hpp"
+#include "web/auth.hpp"
 #include "web/routes.hpp"
 #include "web/server.hpp"
 
@@ -181,6 +183,30 @@ TEST_F(SubscriptionFlowTest, TheAnswerIsTheSameWhetherOrNotAnAddressIsSubscribed
   auto mails = sink_.Messages();
   ASSERT_EQ(mails.size(), 1u) << "a confirmed address gets no confirmation mail";
   EXPECT_EQ(mails[0].rcpt_to, "fresh@example.org");
+}
+
+TEST_F(SubscriptionFlowTest, ASignedInSubscribeWithoutItsCsrfTokenIsRefused) {
+  web::AuthConfig auth_config;
+  auth_config.password_cost = web::PasswordCost::Minimum();
+  web::Auth auth(auth_config);
+  store::AccountStore accounts(catalogue_->database());
+  auto user = auth.CreateUser(accounts, {"ada", "correct horse battery", "", "ada@example.org"}, false);
+  ASSERT_TRUE(user.ok()) << user.error().message;
+  auto session = auth.OpenSession(accounts, user.value());
+  ASSERT_TRUE(session.ok());
+  httplib::Headers cookie = {{"Cookie", std::string(web::kSessionCookie) + "=" + session->session_token}};
+  auto missing = Client().Post("/subscribe", cookie, httplib::Params{{"email", "victim@example.org"}});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 403);
+  auto wrong = Client().Post("/subscribe", cookie, httplib::Params{{"email", "victim@example.org"}, {"csrf", "x"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 403);
+  EXPECT_FALSE(Store().FindByEmail("victim@example.org").value().has_value());
+  auto right = Client().Post("/subscribe", cookie,
+                             httplib::Params{{"email", "victim@example.org"}, {"csrf", session->csrf_token}});
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 200);
+  EXPECT_TRUE(Store().FindByEmail("victim@example.org").value().has_value());
 }
 
 TEST_F(SubscriptionFlowTest, BadAddressesTamperedTokensAndFloodsAreRefused) {
