@@ -215,6 +215,16 @@ ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT 'read vote commen
 ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
 UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400;
 )SQL"},
+      {6, "unsubscribed links", R"SQL(
+-- One row per unsubscribe link that was used, keyed by a keyed hash of the link (never the
+-- address), kept 30 days: a repeated one-click POST (RFC 8058) of a genuine link is answered
+-- "already unsubscribed", while a forged link or an unknown subscriber id gets the one answer a bad
+-- signature gets, so nobody can count subscribers by trying ids.
+CREATE TABLE unsubscribed_links (
+  link_hash TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+);
+)SQL"},
   };
   return kMigrations;
 }

@@ -159,10 +159,10 @@ TEST_F(SubscriptionFlowTest, SubscribeConfirmDigestPreferencesUnsubscribe) {
   auto twice = Client().Post(unsubscribe, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->status, 200) << "a repeated one-click POST is not an error";
-  // The old links are dead now.
+  // The old links are dead now, and read like forged ones.
   auto dead = Client().Get(testing::PathAndQuery(preferences[0]));
   ASSERT_TRUE(dead);
-  EXPECT_EQ(dead->status, 404);
+  EXPECT_EQ(dead->status, 401);
   RunDigests();
   EXPECT_EQ(sink_.Count(), 2u);
 }
@@ -183,6 +183,31 @@ TEST_F(SubscriptionFlowTest, TheAnswerIsTheSameWhetherOrNotAnAddressIsSubscribed
   auto mails = sink_.Messages();
   ASSERT_EQ(mails.size(), 1u) << "a confirmed address gets no confirmation mail";
   EXPECT_EQ(mails[0].rcpt_to, "fresh@example.org");
+}
+
+TEST_F(SubscriptionFlowTest, AnUnknownSubscriberIdReadsExactlyLikeABadSignature) {
+  auto sub = AddSubscriber("ada@example.org");
+  auto service = Service();
+  std::string url = service.UnsubscribeUrl(sub);
+  std::string token = url.substr(url.find("token=") + 6);
+  std::string bad_mac = token;
+  bad_mac[bad_mac.size() - 2] = bad_mac[bad_mac.size() - 2] == 'A' ? 'B' : 'A';
+  // Well formed, for an id nobody has: it used to get "Already unsubscribed" before any MAC check.
+  std::string unknown_id = "u." + std::to_string(sub.id + 1000) + ".0." + token.substr(token.rfind('.') + 1);
+  for (const char* method : {"GET", "POST"}) {
+    auto send = [&](const std::string& t) {
+      return std::string(method) == "GET" ? Client().Get("/unsubscribe?token=" + t)
+                                          : Client().Post("/unsubscribe?token=" + t, "List-Unsubscribe=One-Click",
+                                                          "application/x-www-form-urlencoded");
+    };
+    auto forged = send(bad_mac);
+    auto unknown = send(unknown_id);
+    ASSERT_TRUE(forged && unknown);
+    EXPECT_EQ(forged->status, 401) << method;
+    EXPECT_EQ(unknown->status, forged->status) << method;
+    EXPECT_EQ(unknown->body, forged->body) << method;
+  }
+  EXPECT_TRUE(Store().FindByEmail("ada@example.org").value().has_value());
 }
 
 TEST_F(SubscriptionFlowTest, ASignedInSubscribeWithoutItsCsrfTokenIsRefused) {
