@@ -656,6 +656,13 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   http.SetLimits(limits);
   http.set_payload_max_length(options.max_body_bytes);
   http.set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT as well, which lets a second `serve` bind a port that one
+  // already listens on and silently share its connections. SO_REUSEADDR alone still allows a
+  // restart while old connections sit in TIME_WAIT, and makes a port in use fail to bind.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   auto handler = [self](const httplib::Request& req, httplib::Response& res) { self->Handle(req, res); };
   http.Get(".*", handler);
   http.Post(".*", handler);
@@ -682,14 +689,44 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
+namespace {
+// True when `host`:`port` cannot be bound because something listens there (EADDRINUSE), as
+// opposed to an address that is not this machine's.
+bool PortInUse(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return false;
+  bool in_use = false;
+  for (addrinfo* a = found; a && !in_use; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EADDRINUSE) in_use = true;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return in_use;
+}
+}  // namespace
+
 core::Result<int> Server::Bind() {
   int port = impl_->options.port;
   bool ok = port == 0 ? (port = impl_->http.bind_to_any_port(impl_->options.host)) > 0
                       : impl_->http.bind_to_port(impl_->options.host, port);
-  if (!ok)
-    return core::MakeError(core::ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" +
-                                                     std::to_string(impl_->options.port) +
-                                                     " (in use, or not an address of this machine); pass --listen");
+  if (!ok) {
+    const std::string& host = impl_->options.host;
+    const int wanted = impl_->options.port;
+    if (wanted != 0 && PortInUse(host, wanted)) {
+      return core::MakeError(core::ErrorCode::kIo, "port " + std::to_string(wanted) +
+                                                       " is in use by another process; stop it or choose "
+                                                       "--listen HOST:PORT");
+    }
+    return core::MakeError(core::ErrorCode::kIo, "cannot listen on " + host + ":" + std::to_string(wanted) +
+                                                     " (not an address of this machine?); choose --listen HOST:PORT");
+  }
   impl_->http.RaiseBacklog(1024);
   impl_->port = port;
   return port;

@@ -230,5 +230,38 @@ TEST_F(ServerLimitsTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_TRUE(client.ClosedWithin(3000));
 }
 
+TEST_F(ServerLimitsTest, ASecondServerOnAPortInUseIsRefusedWithAClearError) {
+  StartServer();
+  ServerOptions second = options_;
+  second.port = port_;
+  auto other = Server::Create(second);
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  auto bound = other.value()->Bind();
+  ASSERT_FALSE(bound.ok()) << "two servers share port " << port_;
+  EXPECT_EQ(bound.error().message, "port " + std::to_string(port_) +
+                                       " is in use by another process; stop it or choose --listen HOST:PORT");
+}
+
+TEST_F(ServerLimitsTest, APortAnotherProgramListensOnWithReusePortIsRefused) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  options_.port = ntohs(addr.sin_port);
+  auto server = Server::Create(options_);
+  ASSERT_TRUE(server.ok());
+  auto bound = server.value()->Bind();
+  ::close(fd);
+  ASSERT_FALSE(bound.ok());
+  EXPECT_NE(bound.error().message.find("is in use by another process"), std::string::npos) << bound.error().message;
+}
+
 }  // namespace
 }  // namespace paperfeed::web
