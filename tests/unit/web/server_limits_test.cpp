@@ -230,6 +230,21 @@ TEST_F(ServerLimitsTest, AnIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_TRUE(client.ClosedWithin(3000));
 }
 
+// Pipelining (RFC 9112 §9.3.2): requests sent back to back on one connection are answered, in
+// order. httplib made a new stream (and read buffer) per request, so the second request, already
+// read into the first one's buffer, was lost and the connection sat idle until it timed out.
+TEST_F(ServerLimitsTest, TwoPipelinedRequestsInOnePacketAreAnsweredInOrder) {
+  StartServer();
+  RawClient client(port_);
+  ASSERT_TRUE(client.Send(std::string(kHealthz) + "GET /no-such-page HTTP/1.1\r\nHost: test\r\n\r\n" + kHealthz));
+  std::string first = client.ReadResponse();
+  std::string second = client.ReadResponse();
+  std::string third = client.ReadResponse();
+  EXPECT_EQ(first.rfind("HTTP/1.1 200", 0), 0u) << first;
+  EXPECT_EQ(second.rfind("HTTP/1.1 404", 0), 0u) << second;
+  EXPECT_EQ(third.rfind("HTTP/1.1 200", 0), 0u) << third;
+}
+
 TEST_F(ServerLimitsTest, ASecondServerOnAPortInUseIsRefusedWithAClearError) {
   StartServer();
   ServerOptions second = options_;
