@@ -475,7 +475,53 @@ struct Server::Impl {
     return client;
   }
 
-  void Handle(const httplib::Request& hreq, httplib::Response& hres) {
+  // A body httplib handed us unread (every POST, PUT, PATCH, DELETE): read it, and parse a form
+  // ourselves. httplib refuses url-encoded forms over 8 KiB with 413
+  // (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH, fixed when Debian built the library), though
+  // our comment box takes 5,000 characters: 2,000 × "é" is 12 KB url-encoded. Forms get
+  // options.max_form_bytes instead; other bodies max_body_bytes (httplib's payload limit).
+  void HandleWithBody(const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader& read) {
+    // httplib's own non-const Request, handed to us as const (as in Handle): filling in the body
+    // and fields it would have filled itself is well defined.
+    auto& r = const_cast<httplib::Request&>(hreq);
+    bool ok;
+    if (hreq.is_multipart_form_data()) {
+      httplib::MultipartFormData* part = nullptr;
+      size_t total = 0;
+      ok = read(
+          [&](const httplib::MultipartFormData& header) {
+            part = &r.files.emplace(header.name, header)->second;
+            return true;
+          },
+          [&](const char* data, size_t n) {
+            total += n;
+            if (!part || total > options.max_body_bytes) return false;
+            part->content.append(data, n);
+            return true;
+          });
+    } else {
+      ok = read([&](const char* data, size_t n) {
+        if (r.body.size() + n > options.max_body_bytes) return false;
+        r.body.append(data, n);
+        return true;
+      });
+    }
+    if (!ok) {
+      // httplib has set 413 when the body is over max_body_bytes; anything else is a broken body.
+      // The rest of the body may still be on the wire: close the connection after the answer.
+      if (hres.status < 400) hres.status = r.body.size() + 1 > options.max_body_bytes ? 413 : 400;
+      hres.set_header("Connection", "close");
+      return;
+    }
+    const bool form = core::StartsWith(hreq.get_header_value("Content-Type"), "application/x-www-form-urlencoded");
+    if (form) {
+      if (r.body.size() > options.max_form_bytes) return Handle(hreq, hres, /*form_too_large=*/true);
+      httplib::detail::parse_query_text(r.body, r.params);
+    }
+    Handle(hreq, hres);
+  }
+
+  void Handle(const httplib::Request& hreq, httplib::Response& hres, bool form_too_large = false) {
     auto started = Clock::now();
     Request req;
     req.method = hreq.method;
@@ -519,7 +565,13 @@ struct Server::Impl {
         Response res;
         Context ctx(req, **connection, router.extensions(), Search(), site, std::time(nullptr));
         try {
-          if (route) {
+          if (form_too_large) {
+            std::string message = "The form is too large (" + std::to_string((req.body.size() + 1023) / 1024) +
+                                  " KiB); the limit is " + std::to_string(options.max_form_bytes / 1024) + " KiB.";
+            if (core::StartsWith(req.path, "/api/")) SetJsonError(res, 413, "too_large", message);
+            else SendErrorPage(res, ctx, 413, "Too large", message);
+            res.cache = CachePolicy::kNoStore;
+          } else if (route) {
             route->handler(req, res, ctx);
           } else if (core::StartsWith(req.path, "/api/")) {
             if (path_exists) SetJsonError(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
@@ -664,11 +716,14 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   auto handler = [self](const httplib::Request& req, httplib::Response& res) { self->Handle(req, res); };
+  auto with_body = [self](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    self->HandleWithBody(req, res, read);
+  };
   http.Get(".*", handler);
-  http.Post(".*", handler);
-  http.Put(".*", handler);
-  http.Patch(".*", handler);
-  http.Delete(".*", handler);
+  http.Post(".*", with_body);
+  http.Put(".*", with_body);
+  http.Patch(".*", with_body);
+  http.Delete(".*", with_body);
   // Errors httplib produces itself (413 too large, 400 malformed, 408 too slow): a short text body,
   // same headers.
   http.set_error_handler([self](const httplib::Request&, httplib::Response& res) {

@@ -24,6 +24,8 @@ struct ServerOptions {
   // harvest in another process or a submission here stored become searchable; 0 = never.
   int index_sync_seconds = 5;
   size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
+  size_t max_form_bytes = 64u << 10;    // url-encoded form bodies above this get 413 (a 5,000-character
+                                        // comment of 3-byte characters is 45 KB url-encoded)
   size_t cache_bytes = 64u << 20;       // in-memory response cache; 0 turns it off
   int cache_seconds = 30;               // a cached page is re-rendered at least this often
   // Slow and many clients. Each connection holds one of `threads` workers while it is served.

@@ -763,6 +763,34 @@ TEST_F(AccountRoutesTest, OversizedBodiesAreRejectedBeforeAnythingIsStored) {
   EXPECT_EQ(c.PostForm("/signup", {{"csrf", signup_csrf}, {"name", "bob"}, {"password", long_password}})->status, 422);
 }
 
+std::string Repeat(const std::string& piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+TEST_F(AccountRoutesTest, FormsUpTo64KiBArePostedAndLargerOnesGetAClear413) {
+  Browser b = NewBrowser();
+  ASSERT_TRUE(b.SignUp("ada"));
+  std::string csrf = b.CsrfFrom("/account");
+  const std::string comments = std::string("/papers/") + kPaper + "/comments";
+  // 2,000 × "é" is 4,000 bytes of text and 12 KB url-encoded: over httplib's 8 KiB form limit.
+  auto accented = b.PostForm(comments, {{"csrf", csrf}, {"body", Repeat("é", 2000)}});
+  ASSERT_TRUE(accented);
+  EXPECT_EQ(accented->status, 303) << accented->body.substr(0, 300);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM comments"), 1);
+  // What the comment box lets a browser send, 5,000 characters of 3-byte "€" (45 KB url-encoded),
+  // reaches the comment rules instead of being cut off by the form limit.
+  auto box_full = b.PostForm(comments, {{"csrf", csrf}, {"body", Repeat("€", 5000)}});
+  ASSERT_TRUE(box_full);
+  EXPECT_NE(box_full->status, 413);
+  // Past 64 KiB: 413 with words saying so.
+  auto too_big = b.PostForm(comments, {{"csrf", csrf}, {"body", std::string(70 * 1024, 'x')}});
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_NE(too_big->body.find("the limit is 64 KiB"), std::string::npos);
+}
+
 TEST_F(AccountRoutesTest, AccountPagesNeedALoginAndAreNeverCached) {
   Browser anon = NewBrowser();
   for (const char* path : {"/account", "/submit"}) {
