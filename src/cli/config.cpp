@@ -132,9 +132,26 @@ const std::vector<KeyRow>& Rows() {
     r.push_back(Of("accounts.secure_cookies", "PAPERFEED_SECURE_COOKIES",
                    "Secure session cookies (on by default when public_base_url is https://)",
                    PF_FIELD(accounts.auth.secure_cookies)));
-    r.push_back(Of("accounts.trust_forwarded_for", "PAPERFEED_TRUST_PROXY",
-                   "Take client addresses from X-Forwarded-For (only behind a reverse proxy that sets it)",
-                   PF_FIELD(accounts.trust_forwarded_for)));
+    r.push_back({{"server.trusted_proxies", "PAPERFEED_TRUSTED_PROXIES",
+                  "Reverse proxies (numeric addresses, comma-separated) whose X-Forwarded-For names the client"},
+                 [](Config& c, const std::string& v) {
+                   c.trusted_proxies.clear();
+                   std::string item;
+                   for (char ch : v + ",") {
+                     if (ch == ',' || ch == ' ') {
+                       if (!item.empty()) c.trusted_proxies.push_back(item);
+                       item.clear();
+                     } else {
+                       item += ch;
+                     }
+                   }
+                   return true;
+                 },
+                 [](const Config& c) {
+                   std::string out;
+                   for (const auto& p : c.trusted_proxies) out += (out.empty() ? "" : ",") + p;
+                   return out;
+                 }});
     r.push_back({{"accounts.arxiv_api_url", "PAPERFEED_ARXIV_API_URL",
                   "Where submissions of unknown papers fetch their metadata (\"off\" turns it off)"},
                  [](Config& c, const std::string& v) {

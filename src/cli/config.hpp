@@ -24,6 +24,7 @@ struct Config {
   bool search = true;
   std::string index_dir;                  // "" = next to the database
   bool quiet = false;
+  std::vector<std::string> trusted_proxies;  // reverse proxies whose X-Forwarded-For is believed
   // [accounts]
   web::AccountOptions accounts;
   // [mail]

@@ -53,6 +53,7 @@ int Serve(const GlobalOptions& globals) {
   server_options.public_base_url = config.EffectivePublicBaseUrl();
   server_options.accounts = config.accounts;
   server_options.mail = config.mail;
+  server_options.trusted_proxies = config.trusted_proxies;
 
   // Block SIGINT/SIGTERM in every thread (threads started later inherit the mask); one thread
   // waits for them. Before the server runs a signal ends the process (opening the search indexes

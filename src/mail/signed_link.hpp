@@ -12,6 +12,10 @@ namespace paperfeed::mail {
 
 enum class LinkPurpose { kConfirm, kPreferences, kUnsubscribe };
 
+// What a link that fails its MAC (or names no subscriber) is told; the same words for both.
+inline constexpr const char* kInvalidLinkMessage =
+    "this link is not valid (it may belong to a subscription that was removed)";
+
 // What a token claims before it is checked against the subscriber it names.
 struct LinkClaims {
   LinkPurpose purpose = LinkPurpose::kConfirm;
@@ -32,6 +36,8 @@ class LinkSigner {
   // Checks the MAC for `email` (kUnauthorized) and the expiry at `now` (kConflict: "link expired").
   core::Result<void> Verify(std::string_view token, const LinkClaims& claims, std::string_view email,
                             int64_t now) const;
+  // A keyed hash of a token (base64url), to remember a used link without keeping the link itself.
+  std::string Fingerprint(std::string_view token) const;
 
  private:
   std::string Mac(LinkPurpose purpose, int64_t subscriber_id, std::string_view email, int64_t expires_at) const;

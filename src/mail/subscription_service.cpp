@@ -194,9 +194,20 @@ Result<store::Subscriber> SubscriptionService::Resolve(const std::string& token,
   if (!claims) return claims.error();
   auto subscriber = store_.FindById(claims->subscriber_id);
   if (!subscriber) return subscriber.error();
-  if (!subscriber->has_value())
-    return MakeError(ErrorCode::kNotFound, "this subscription no longer exists (it was unsubscribed)");
-  if (auto r = signer_.Verify(token, *claims, (*subscriber)->email, now); !r) return r.error();
+  // An unknown id gets exactly the answer of a bad MAC, after as much work (a MAC over a made-up
+  // address), so trying ids says nothing about who is subscribed. Only an unsubscribe link that
+  // was genuinely used before is told "already unsubscribed" (see Unsubscribe).
+  const std::string email = subscriber->has_value() ? (*subscriber)->email : std::string("nobody@invalid");
+  auto verified = signer_.Verify(token, *claims, email, now);
+  if (!subscriber->has_value()) {
+    if (purpose == LinkPurpose::kUnsubscribe) {
+      auto used = store_.WasLinkUsed(signer_.Fingerprint(token));
+      if (!used) return used.error();
+      if (used.value()) return MakeError(ErrorCode::kNotFound, "this subscription no longer exists (it was unsubscribed)");
+    }
+    return MakeError(ErrorCode::kUnauthorized, kInvalidLinkMessage);
+  }
+  if (!verified) return verified.error();
   return std::move(**subscriber);
 }
 
@@ -227,6 +238,8 @@ Result<std::string> SubscriptionService::Unsubscribe(const std::string& token, i
   auto subscriber = Resolve(token, LinkPurpose::kUnsubscribe, now);
   if (!subscriber) return subscriber.error();
   if (auto r = store_.Remove(subscriber->id); !r) return r.error();
+  (void)store_.ForgetUsedLinks(now - 30 * 86400);  // housekeeping
+  if (auto r = store_.RememberUsedLink(signer_.Fingerprint(token), now); !r) return r.error();
   return subscriber->email;
 }
 

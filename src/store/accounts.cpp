@@ -220,22 +220,29 @@ Result<int> AccountStore::DeleteExpiredSessions(int64_t now) {
 // ---- API tokens ----
 
 Result<ApiTokenRecord> AccountStore::CreateApiToken(int64_t user_id, const std::string& name,
-                                                    const std::string& token_hash, int64_t now) {
-  auto s = db_.Prepare("INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES (?,?,?,?)");
+                                                    const std::string& token_hash, int64_t now,
+                                                    const std::string& scopes, std::optional<int64_t> expires_at) {
+  auto s = db_.Prepare(
+      "INSERT INTO api_tokens(token_hash, user_id, name, created_at, scopes, expires_at) VALUES (?,?,?,?,?,?)");
   if (!s) return s.error();
-  s->Bind(1, token_hash).Bind(2, user_id).Bind(3, name).Bind(4, now);
+  s->Bind(1, token_hash).Bind(2, user_id).Bind(3, name).Bind(4, now).Bind(5, scopes);
+  if (expires_at) s->Bind(6, *expires_at);
+  else s->BindNull(6);
   if (auto r = s->Run(); !r) return r.error();
   ApiTokenRecord out;
   out.id = db_.LastInsertRowId();
   out.user_id = user_id;
   out.name = name;
   out.created_at = now;
+  out.scopes = scopes;
+  out.expires_at = expires_at;
   return out;
 }
 
 Result<std::vector<ApiTokenRecord>> AccountStore::ListApiTokens(int64_t user_id) {
   auto s = db_.Prepare(
-      "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id");
+      "SELECT id, user_id, name, created_at, last_used_at, scopes, expires_at FROM api_tokens WHERE user_id = ? "
+      "ORDER BY id");
   if (!s) return s.error();
   s->Bind(1, user_id);
   std::vector<ApiTokenRecord> out;
@@ -249,6 +256,8 @@ Result<std::vector<ApiTokenRecord>> AccountStore::ListApiTokens(int64_t user_id)
     t.name = s->Text(2);
     t.created_at = s->Int(3);
     t.last_used_at = s->OptionalInt(4);
+    t.scopes = s->Text(5);
+    t.expires_at = s->OptionalInt(6);
     out.push_back(std::move(t));
   }
   return out;
@@ -265,27 +274,44 @@ Result<void> AccountStore::RevokeApiToken(int64_t user_id, int64_t token_id) {
   return {};
 }
 
-Result<std::optional<User>> AccountStore::FindUserByApiToken(const std::string& token_hash, int64_t now) {
+Result<std::optional<std::pair<ApiTokenRecord, User>>> AccountStore::FindApiToken(const std::string& token_hash,
+                                                                                  int64_t now) {
   auto s = db_.Prepare(
-      "SELECT t.id, t.last_used_at, u.id, u.name, u.display_name, u.email, u.password_hash, u.is_admin, u.created_at "
-      "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?");
+      "SELECT t.id, t.last_used_at, t.name, t.created_at, t.scopes, t.expires_at, "
+      "u.id, u.name, u.display_name, u.email, u.password_hash, u.is_admin, u.created_at "
+      "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+      "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)");
   if (!s) return s.error();
-  s->Bind(1, token_hash);
+  s->Bind(1, token_hash).Bind(2, now);
   auto row = s->Step();
   if (!row) return row.error();
-  if (!row.value()) return std::optional<User>{};
-  const int64_t token_id = s->Int(0);
-  const std::optional<int64_t> last_used = s->OptionalInt(1);
-  User user = ReadUser(*s, 2);
+  if (!row.value()) return std::optional<std::pair<ApiTokenRecord, User>>{};
+  ApiTokenRecord token;
+  token.id = s->Int(0);
+  token.last_used_at = s->OptionalInt(1);
+  token.name = s->Text(2);
+  token.created_at = s->Int(3);
+  token.scopes = s->Text(4);
+  token.expires_at = s->OptionalInt(5);
+  User user = ReadUser(*s, 6);
+  token.user_id = user.id;
   s->Reset();
   // Record use at most once a minute: a busy bot should not turn every read into a write.
-  if (!last_used || now - *last_used >= 60) {
+  if (!token.last_used_at || now - *token.last_used_at >= 60) {
     auto touch = db_.Prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
     if (!touch) return touch.error();
-    touch->Bind(1, now).Bind(2, token_id);
+    touch->Bind(1, now).Bind(2, token.id);
     if (auto r = touch->Run(); !r) return r.error();
+    token.last_used_at = now;
   }
-  return std::optional<User>(std::move(user));
+  return std::optional<std::pair<ApiTokenRecord, User>>(std::make_pair(std::move(token), std::move(user)));
+}
+
+Result<std::optional<User>> AccountStore::FindUserByApiToken(const std::string& token_hash, int64_t now) {
+  auto found = FindApiToken(token_hash, now);
+  if (!found) return found.error();
+  if (!found.value()) return std::optional<User>{};
+  return std::optional<User>(std::move(found.value()->second));
 }
 
 // ---- upvotes ----
@@ -489,6 +515,47 @@ Result<void> AccountStore::RecordLoginAttempt(const LoginAttempt& attempt) {
   if (!s) return s.error();
   s->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, attempt.at).Bind(4, attempt.succeeded ? 1 : 0);
   return s->Run();
+}
+
+Result<std::optional<int64_t>> AccountStore::BeginLoginAttempt(const LoginAttempt& attempt, int64_t since,
+                                                              const std::function<bool(const LoginCounts&)>& admit) {
+  // BEGIN IMMEDIATE takes the write lock before counting: two attempts cannot both count N - 1
+  // failures and both go on to a password check (the race that let 30 concurrent log-ins at 4 of
+  // 5 failures all be checked).
+  Transaction tx(db_);
+  if (!tx.began()) return tx.begin_error();
+  auto s = db_.Prepare(
+      "SELECT COALESCE(SUM(account = ?2), 0), COALESCE(MAX(CASE WHEN account = ?2 THEN at END), 0), COUNT(*) "
+      "FROM login_attempts WHERE ip = ?1 AND at >= ?3 AND succeeded = 0");
+  if (!s) return s.error();
+  s->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, since);
+  auto row = s->Step();
+  if (!row) return row.error();
+  LoginCounts counts{s->Int(0), s->Int(1), s->Int(2)};
+  if (!admit(counts)) return std::optional<int64_t>{};
+  auto insert = db_.Prepare("INSERT INTO login_attempts(ip, account, at, succeeded) VALUES (?,?,?,0)");
+  if (!insert) return insert.error();
+  insert->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, attempt.at);
+  if (auto r = insert->Run(); !r) return r.error();
+  int64_t id = db_.LastInsertRowId();
+  if (auto r = tx.Commit(); !r) return r.error();
+  return std::optional<int64_t>(id);
+}
+
+Result<void> AccountStore::SucceedLoginAttempt(int64_t attempt_id) {
+  Transaction tx(db_);
+  if (!tx.began()) return tx.begin_error();
+  auto clear = db_.Prepare(
+      "DELETE FROM login_attempts WHERE succeeded = 0 AND id <> ?1 AND (ip, account) = "
+      "(SELECT ip, account FROM login_attempts WHERE id = ?1)");
+  if (!clear) return clear.error();
+  clear->Bind(1, attempt_id);
+  if (auto r = clear->Run(); !r) return r.error();
+  auto mark = db_.Prepare("UPDATE login_attempts SET succeeded = 1 WHERE id = ?");
+  if (!mark) return mark.error();
+  mark->Bind(1, attempt_id);
+  if (auto r = mark->Run(); !r) return r.error();
+  return tx.Commit();
 }
 
 Result<int64_t> AccountStore::CountFailuresByIp(const std::string& ip, int64_t since) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -51,6 +52,8 @@ struct ApiTokenRecord {
   std::string name;  // what the owner called it ("notebook")
   int64_t created_at = 0;
   std::optional<int64_t> last_used_at;
+  std::string scopes = "read vote comment submit";  // space-separated; web/auth gives them meaning
+  std::optional<int64_t> expires_at;                 // nothing: never
 };
 
 struct CommentRecord {
@@ -85,6 +88,13 @@ struct LoginAttempt {
   bool succeeded = false;
 };
 
+// What the login rules look at before a password is checked: failures since the window began.
+struct LoginCounts {
+  int64_t pair_failures = 0;         // this name from this address
+  int64_t pair_last_failure_at = 0;  // the latest of those; 0 when none
+  int64_t ip_failures = 0;           // any name from this address
+};
+
 // The accounts tables of one connection. Cheap to make: statements are prepared per call, so one
 // AccountStore may be made per request on whichever connection the request holds.
 class AccountStore {
@@ -110,11 +120,15 @@ class AccountStore {
 
   // API tokens (Authorization: Bearer), keyed by the hash of the token.
   core::Result<ApiTokenRecord> CreateApiToken(int64_t user_id, const std::string& name, const std::string& token_hash,
-                                              int64_t now);
+                                              int64_t now, const std::string& scopes = "read vote comment submit",
+                                              std::optional<int64_t> expires_at = std::nullopt);
   core::Result<std::vector<ApiTokenRecord>> ListApiTokens(int64_t user_id);
   // Deletes the owner's token; kNotFound when it is not theirs or does not exist.
   core::Result<void> RevokeApiToken(int64_t user_id, int64_t token_id);
-  // The token's user (and marks it used), or nothing for an unknown or revoked token.
+  // The token and its user (and marks it used), or nothing for an unknown, revoked or expired token.
+  core::Result<std::optional<std::pair<ApiTokenRecord, User>>> FindApiToken(const std::string& token_hash,
+                                                                            int64_t now);
+  // The same, the user alone.
   core::Result<std::optional<User>> FindUserByApiToken(const std::string& token_hash, int64_t now);
 
   // Upvotes. SetUpvote returns true when it changed something (a second upvote is a no-op).
@@ -148,6 +162,13 @@ class AccountStore {
   core::Result<std::optional<bool>> IsPaperHidden(const std::string& paper_id);
 
   // Login attempts, for rate limiting.
+  // In one write transaction (so concurrent attempts see each other): counts the failures since
+  // `since`, asks `admit`, and when it admits records the attempt as failed (until
+  // FinishLoginAttempt says otherwise) and returns its id; nothing when `admit` refused.
+  core::Result<std::optional<int64_t>> BeginLoginAttempt(const LoginAttempt& attempt, int64_t since,
+                                                         const std::function<bool(const LoginCounts&)>& admit);
+  // Marks a begun attempt succeeded and forgets the earlier failures of its (name, address) pair.
+  core::Result<void> SucceedLoginAttempt(int64_t attempt_id);
   core::Result<void> RecordLoginAttempt(const LoginAttempt& attempt);
   core::Result<int64_t> CountFailuresByIp(const std::string& ip, int64_t since);
   core::Result<int64_t> CountFailuresByAccount(const std::string& account, int64_t since);

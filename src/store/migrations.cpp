@@ -207,6 +207,24 @@ CREATE TABLE mail_secrets (
   value BLOB NOT NULL
 );
 )SQL"},
+      {5, "api token scopes and expiry", R"SQL(
+-- API tokens carry what they may do (space-separated scopes: read vote comment submit, as in
+-- OAuth's scope strings, RFC 6749 §3.3) and when they stop working. Tokens made before this keep
+-- every scope and expire 90 days after the upgrade, so a token leaked long ago dies on its own.
+ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT 'read vote comment submit';
+ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400;
+)SQL"},
+      {6, "unsubscribed links", R"SQL(
+-- One row per unsubscribe link that was used, keyed by a keyed hash of the link (never the
+-- address), kept 30 days: a repeated one-click POST (RFC 8058) of a genuine link is answered
+-- "already unsubscribed", while a forged link or an unknown subscriber id gets the one answer a bad
+-- signature gets, so nobody can count subscribers by trying ids.
+CREATE TABLE unsubscribed_links (
+  link_hash TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+);
+)SQL"},
   };
   return kMigrations;
 }

@@ -229,6 +229,29 @@ Result<bool> SubscriptionStore::Remove(int64_t id) {
   return RunChanged(db_, *s);
 }
 
+Result<void> SubscriptionStore::RememberUsedLink(const std::string& link_hash, int64_t now) {
+  auto s = db_.Prepare("INSERT OR REPLACE INTO unsubscribed_links(link_hash, at) VALUES (?, ?)");
+  if (!s) return s.error();
+  s->Bind(1, link_hash).Bind(2, now);
+  return s->Run();
+}
+
+Result<bool> SubscriptionStore::WasLinkUsed(const std::string& link_hash) {
+  auto s = db_.Prepare("SELECT 1 FROM unsubscribed_links WHERE link_hash = ?");
+  if (!s) return s.error();
+  s->Bind(1, link_hash);
+  auto row = s->Step();
+  if (!row) return row.error();
+  return row.value();
+}
+
+Result<void> SubscriptionStore::ForgetUsedLinks(int64_t before) {
+  auto s = db_.Prepare("DELETE FROM unsubscribed_links WHERE at < ?");
+  if (!s) return s.error();
+  s->Bind(1, before);
+  return s->Run();
+}
+
 Result<int> SubscriptionStore::InsertOutbox(const std::vector<OutboxMessage>& messages) {
   if (messages.empty()) return 0;
   Transaction tx(db_);

@@ -100,6 +100,10 @@ class SubscriptionStore {
   core::Result<bool> SetPaused(int64_t id, bool paused);
   // Deletes the subscriber and, with it, its outbox rows (the address is not kept).
   core::Result<bool> Remove(int64_t id);
+  // Unsubscribe links already used (a keyed hash of each), so a repeated one-click POST is no error.
+  core::Result<void> RememberUsedLink(const std::string& link_hash, int64_t now);
+  core::Result<bool> WasLinkUsed(const std::string& link_hash);
+  core::Result<void> ForgetUsedLinks(int64_t before);
 
   // Records rendered messages, all or none, in one transaction. A row whose (subscriber, period key)
   // already exists is left alone: this is what makes a rerun of a digest run harmless.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/dates.hpp"
+#include "core/text.hpp"
 #include "ingest/fetchers.hpp"
 #include "ingest/ingester.hpp"
 #include "store/accounts.hpp"
@@ -63,20 +64,11 @@ std::string LocalTarget(std::string_view next, std::string_view fallback = "/") 
   return std::string(next);
 }
 
-std::string ClientIp(const AccountState& state, const Request& req) {
-  if (state.options.trust_forwarded_for) {
-    std::string forwarded = req.Header("X-Forwarded-For");
-    if (!forwarded.empty()) {
-      // The last entry is the one our own proxy appended; earlier ones are the client's word.
-      auto comma = forwarded.rfind(',');
-      std::string last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
-      while (!last.empty() && last.front() == ' ') last.erase(0, 1);
-      while (!last.empty() && last.back() == ' ') last.pop_back();
-      if (!last.empty() && last.size() < 64) return last;
-    }
-  }
-  return req.remote_addr.empty() ? "unknown" : req.remote_addr;
-}
+// The client's address for rate limits. The server has already taken it from X-Forwarded-For
+// when, and only when, the connection came from one of its trusted proxies
+// (ServerOptions::trusted_proxies); trusting the header from anyone would let a client pick a
+// fresh address for every guess.
+std::string ClientIp(const Request& req) { return req.remote_addr.empty() ? "unknown" : req.remote_addr; }
 
 // The paper id of a route: "{id}" or "{archive}/{number}" (old-style ids have a slash).
 core::Result<std::string> RoutePaperId(const Request& req) {
@@ -90,9 +82,10 @@ core::Result<std::string> RoutePaperId(const Request& req) {
 
 bool SignedInWithApiToken(const Viewer& viewer) { return viewer.signed_in && viewer.csrf_token.empty(); }
 
-// Form POSTs from a session must carry the session's CSRF token in the hidden field "csrf".
+// Form POSTs need a session (never an API token: a leaked token must not manage tokens or the
+// account) and must carry the session's CSRF token in the hidden field "csrf".
 bool FormCsrfOk(const Viewer& viewer, const Request& req) {
-  if (SignedInWithApiToken(viewer)) return true;
+  if (!viewer.signed_in || SignedInWithApiToken(viewer)) return false;
   return ConstantTimeEquals(viewer.csrf_token, req.Param(kCsrfField));
 }
 
@@ -150,6 +143,7 @@ Identity IdentityOf(const Viewer& viewer) {
   id.user.is_admin = viewer.is_admin;
   id.via = SignedInWithApiToken(viewer) ? Identity::Via::kApiToken : Identity::Via::kSession;
   id.csrf_token = viewer.csrf_token;
+  id.scopes = viewer.scopes;
   return id;
 }
 
@@ -161,6 +155,7 @@ Viewer ViewerOf(const Identity& id) {
   v.display_name = id.user.display_name;
   v.is_admin = id.user.is_admin;
   v.csrf_token = id.csrf_token;
+  v.scopes = id.scopes;
   return v;
 }
 
@@ -253,9 +248,17 @@ Viewer ResolveViewer(const AccountState& state, const Request& req, Context& ctx
   std::string authorization = req.Header("Authorization");
   core::Result<std::optional<Identity>> found = std::optional<Identity>{};
   if (!authorization.empty()) {
+    // API tokens are for the JSON API only: pages, forms, the account page and token management
+    // need a signed-in session.
+    if (!core::StartsWith(req.path, "/api/")) return Viewer{};
     auto token = BearerToken(authorization);
     if (!token) return Viewer{};
     found = state.auth.FromApiToken(accounts, *token);
+    // Without the read scope, API reads are anonymous.
+    if (found && found.value() && (req.method == "GET" || req.method == "HEAD") &&
+        !HasScope(found.value()->scopes, Scope::kRead)) {
+      return Viewer{};
+    }
   } else if (auto cookie = req.Cookie(kSessionCookie)) {
     found = state.auth.FromSession(accounts, *cookie);
   }
@@ -423,14 +426,20 @@ void SendAccountPage(const AccountState& state, Response& res, Context& ctx, con
   Html rows;
   if (auto tokens = accounts.ListApiTokens(u.id)) {
     for (const auto& t : tokens.value()) {
+      const bool expired = t.expires_at && *t.expires_at <= ctx.now();
+      std::string expiry = !t.expires_at ? std::string("never expires")
+                           : expired     ? "expired " + FormatTime(*t.expires_at).substr(0, 10)
+                                         : "expires " + FormatTime(*t.expires_at).substr(0, 10);
       rows += Render(
-          "<li id=\"token-{}\"><strong>{}</strong> · created <time datetime=\"{}\">{}</time> · {} "
+          "<li id=\"token-{}\"><strong>{}</strong> · <span class=\"token-scopes\">{}</span> · created "
+          "<time datetime=\"{}\">{}</time> · {} · {} "
           "<form method=\"post\" action=\"/account/tokens/{}/revoke\" class=\"inline\">"
           "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
           "<button type=\"submit\" class=\"linklike revoke-token\">Revoke</button></form></li>",
-          t.id, t.name, FormatTime(t.created_at), FormatTime(t.created_at).substr(0, 10),
-          t.last_used_at ? "last used " + FormatTime(*t.last_used_at).substr(0, 10) : std::string("never used"), t.id,
-          viewer.csrf_token);
+          t.id, t.name, ScopesText(ParseScopes(t.scopes)), FormatTime(t.created_at),
+          FormatTime(t.created_at).substr(0, 10),
+          t.last_used_at ? "last used " + FormatTime(*t.last_used_at).substr(0, 10) : std::string("never used"), expiry,
+          t.id, viewer.csrf_token);
     }
   }
   Html token_list = rows.empty() ? Render("<p>No API tokens.</p>") : Render("<ul class=\"tokens\">{}</ul>", rows);
@@ -438,12 +447,22 @@ void SendAccountPage(const AccountState& state, Response& res, Context& ctx, con
       "<section class=\"account-page\"><h1>Your account</h1>"
       "<dl class=\"profile\"><dt>Name</dt><dd id=\"account-name\">{}</dd><dt>Display name</dt><dd>{}</dd>"
       "<dt>Email</dt><dd>{}</dd><dt>Member since</dt><dd>{}</dd><dt>Role</dt><dd>{}</dd></dl>"
-      "<h2>API tokens</h2><p>Programs can upvote and submit with <code>Authorization: Bearer TOKEN</code> "
-      "(<code>POST /api/papers/ID/upvote</code>, <code>POST /api/papers/submit</code>).</p>{}{}{}"
-      "<form method=\"post\" action=\"/account/tokens\" class=\"inline\" id=\"token-form\">"
-      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"token-name\">Name</label> "
-      "<input id=\"token-name\" name=\"name\" maxlength=\"64\" placeholder=\"notebook\"> "
-      "<button type=\"submit\">Create token</button></form>"
+      "<h2>API tokens</h2><p>Programs can use the JSON API with <code>Authorization: Bearer TOKEN</code> "
+      "(<code>POST /api/papers/ID/upvote</code>, <code>POST /api/papers/ID/comments</code>, "
+      "<code>POST /api/papers/submit</code>). A token can do only what you tick and stops working when it "
+      "expires; it can never manage tokens or this account.</p>{}{}{}"
+      "<form method=\"post\" action=\"/account/tokens\" class=\"stacked\" id=\"token-form\">"
+      "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><p><label for=\"token-name\">Name</label> "
+      "<input id=\"token-name\" name=\"name\" maxlength=\"64\" placeholder=\"notebook\"></p>"
+      "<fieldset class=\"token-scopes\"><legend>It may</legend>"
+      "<label><input type=\"checkbox\" name=\"scope\" value=\"read\" checked> read as you</label> "
+      "<label><input type=\"checkbox\" name=\"scope\" value=\"vote\" checked> upvote</label> "
+      "<label><input type=\"checkbox\" name=\"scope\" value=\"comment\"> comment</label> "
+      "<label><input type=\"checkbox\" name=\"scope\" value=\"submit\"> submit papers</label></fieldset>"
+      "<p><label for=\"token-days\">Expires after</label> <select id=\"token-days\" name=\"days\">"
+      "<option value=\"7\">7 days</option><option value=\"30\">30 days</option>"
+      "<option value=\"90\" selected>90 days</option><option value=\"365\">1 year</option></select></p>"
+      "<p><button type=\"submit\">Create token</button></p></form>"
       "<h2>Submit a paper</h2><p><a href=\"/submit\">Submit an arXiv paper</a> to today's list.</p></section>",
       u.name, u.display_name.empty() ? std::string("—") : u.display_name, u.email.value_or("—"),
       FormatTime(u.created_at).substr(0, 10), u.is_admin ? "admin" : "member", ErrorNote(error), fresh, token_list,
@@ -486,21 +505,33 @@ bool RequireLoginPage(const Request& req, Response& res, Context& ctx, std::stri
 
 // ---- JSON API ----
 
-// Who the API request acts for, or false after sending 401/403.
-bool RequireApiUser(const Request& req, Response& res, Context& ctx) {
+// Who the API request acts for, or false after sending 401/403. A token must hold `needed`.
+bool RequireApiUser(const Request& req, Response& res, Context& ctx, Scope needed) {
   const Viewer& viewer = ctx.viewer();
   res.cache = CachePolicy::kNoStore;
   if (!viewer.signed_in) {
     if (!req.Header("Authorization").empty()) {
-      SetJsonError(res, 401, "unauthorized", "The API token is unknown or revoked; create one on /account.");
+      res.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      SetJsonError(res, 401, "unauthorized", "The API token is unknown, revoked or expired; create one on /account.");
     } else {
       SetJsonError(res, 401, "unauthorized", "Log in, or send Authorization: Bearer TOKEN (create one on /account).");
     }
     return false;
   }
+  if (SignedInWithApiToken(viewer)) {
+    // RFC 6750 §3.1: a valid token without the scope gets 403 insufficient_scope.
+    if (!HasScope(viewer.scopes, needed)) {
+      std::string scope(ScopeName(needed));
+      res.SetHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"");
+      SetJsonError(res, 403, "insufficient_scope",
+                   "This token may not " + scope + "; create one with the '" + scope + "' scope on /account.");
+      return false;
+    }
+    return true;
+  }
   // A cookie-authenticated call must prove it comes from our own pages (X-CSRF-Token); a Bearer
   // header is never attached by a browser on its own, so it needs no such proof.
-  if (!SignedInWithApiToken(viewer) && !ConstantTimeEquals(viewer.csrf_token, req.Header(kCsrfHeader))) {
+  if (!ConstantTimeEquals(viewer.csrf_token, req.Header(kCsrfHeader))) {
     SetJsonError(res, 403, "csrf", "Send the page's CSRF token in the X-CSRF-Token header, or use a Bearer token.");
     return false;
   }
@@ -508,7 +539,7 @@ bool RequireApiUser(const Request& req, Response& res, Context& ctx) {
 }
 
 void ApiUpvote(const Request& req, Response& res, Context& ctx, bool upvoted) {
-  if (!RequireApiUser(req, res, ctx)) return;
+  if (!RequireApiUser(req, res, ctx, Scope::kVote)) return;
   const Viewer& viewer = ctx.viewer();
   auto id = RoutePaperId(req);
   if (!id) return SendApiError(res, viewer, id.error());
@@ -581,11 +612,12 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     std::string next = LocalTarget(req.Param("next"));
     if (!AnonymousFormCsrfOk(req)) return ForbiddenPage(res, ctx);
     store::AccountStore accounts(ctx.database());
-    auto login = state->auth.LogIn(accounts, name, req.Param("password"), ClientIp(*state, req));
+    auto login = state->auth.LogIn(accounts, name, req.Param("password"), ClientIp(req));
     if (!login) {
       int status = login.error().code == ErrorCode::kRateLimited  ? 429
                    : login.error().code == ErrorCode::kUnauthorized ? 401
                                                                     : HttpStatusFor(login.error().code);
+      if (status == 429 || status == 503) res.SetHeader("Retry-After", status == 503 ? "2" : "60");
       return SendLoginForm(*state, req, res, ctx, name, next, login.error().message, status);
     }
     StartSession(*state, res, ctx, login.value());
@@ -614,7 +646,14 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     store::AccountStore accounts(ctx.database());
     auto user = accounts.FindUserById(ctx.viewer().user_id);
     if (!user || !user.value()) return SendErrorPage(res, ctx, 404, "Not found", "This account no longer exists.");
-    auto token = state->auth.CreateApiToken(accounts, *user.value(), req.Param("name"));
+    Scopes scopes = 0;
+    for (auto [it, end] = req.params.equal_range("scope"); it != end; ++it) scopes |= ParseScopes(it->second);
+    int days = 0;
+    if (std::string d = req.Param("days"); !d.empty()) {
+      auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), days);
+      if (ec != std::errc() || p != d.data() + d.size()) days = -1;
+    }
+    auto token = state->auth.CreateApiToken(accounts, *user.value(), req.Param("name"), scopes, days);
     if (!token) return SendAccountPage(*state, res, ctx, "", token.error().message, StatusForPageError(token.error()));
     // Shown in this response only (no redirect), so the token never sits in a URL or a cache.
     SendAccountPage(*state, res, ctx, token->token, "");
@@ -721,8 +760,30 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
   r.Post("/api/papers/{archive}/{number}/upvote", api_up);
   r.Delete("/api/papers/{id}/upvote", api_down);
   r.Delete("/api/papers/{archive}/{number}/upvote", api_down);
+  auto api_comment = [](const Request& req, Response& res, Context& ctx) {
+    if (!RequireApiUser(req, res, ctx, Scope::kComment)) return;
+    const Viewer& viewer = ctx.viewer();
+    auto id = RoutePaperId(req);
+    if (!id) return SendApiError(res, viewer, id.error());
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("text") || !body["text"].is_string()) {
+      return SetJsonError(res, 400, "bad_request", "Send a JSON object like {\"text\": \"Nice result.\"}.");
+    }
+    store::AccountStore accounts(ctx.database());
+    auto comment = AddComment(accounts, IdentityOf(viewer), id.value(), body["text"].get<std::string>(), ctx.now());
+    if (!comment) return SendApiError(res, viewer, comment.error());
+    res.SetJson({{"id", comment->id},
+                 {"paperId", comment->paper_id},
+                 {"text", comment->body},
+                 {"createdAt", FormatTime(comment->created_at)},
+                 {"url", PaperPath(comment->paper_id) + "#comment-" + std::to_string(comment->id)}},
+                201);
+    res.cache = CachePolicy::kNoStore;
+  };
+  r.Post("/api/papers/{id}/comments", api_comment);
+  r.Post("/api/papers/{archive}/{number}/comments", api_comment);
   r.Post("/api/papers/submit", [state](const Request& req, Response& res, Context& ctx) {
-    if (!RequireApiUser(req, res, ctx)) return;
+    if (!RequireApiUser(req, res, ctx, Scope::kSubmit)) return;
     const Viewer& viewer = ctx.viewer();
     auto body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("id") || !body["id"].is_string()) {

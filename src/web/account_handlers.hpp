@@ -18,9 +18,7 @@ struct AccountOptions {
   // arXiv asks for one request every 3 seconds; submissions from many users queue behind each other.
   std::chrono::milliseconds arxiv_min_interval{3'000};
   int arxiv_max_attempts = 3;
-  // Take the client address for rate limits from the last X-Forwarded-For entry (behind a proxy
-  // that sets it). Off by default: a direct client could forge it.
-  bool trust_forwarded_for = false;
+  // (The client address behind a reverse proxy: ServerOptions::trusted_proxies.)
   // The settings come from the configuration file's [accounts] section (cli/config).
 };
 

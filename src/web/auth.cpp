@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -138,6 +140,37 @@ std::optional<std::string> BearerToken(std::string_view header) {
   return token;
 }
 
+std::string_view ScopeName(Scope s) {
+  switch (s) {
+    case Scope::kRead: return "read";
+    case Scope::kVote: return "vote";
+    case Scope::kComment: return "comment";
+    case Scope::kSubmit: return "submit";
+  }
+  return "";
+}
+
+Scopes ParseScopes(std::string_view text) {
+  Scopes out = 0;
+  while (!text.empty()) {
+    auto space = text.find(' ');
+    std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+    for (Scope s : {Scope::kRead, Scope::kVote, Scope::kComment, Scope::kSubmit}) {
+      if (word == ScopeName(s)) out |= static_cast<Scopes>(s);
+    }
+  }
+  return out;
+}
+
+std::string ScopesText(Scopes scopes) {
+  std::string out;
+  for (Scope s : {Scope::kRead, Scope::kVote, Scope::kComment, Scope::kSubmit}) {
+    if (HasScope(scopes, s)) out += (out.empty() ? "" : " ") + std::string(ScopeName(s));
+  }
+  return out;
+}
+
 std::optional<std::string> CheckUserName(std::string_view name) {
   if (name.size() < 2 || name.size() > 32) return "Name: use 2 to 32 characters.";
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
@@ -156,7 +189,43 @@ std::optional<std::string> CheckPassword(std::string_view password) {
 
 // ---- Auth ----
 
-Auth::Auth(AuthConfig config) : config_(std::move(config)) {
+// A counting semaphore with a bounded wait: Argon2id is meant to be expensive, so a crowd of
+// log-ins (60 at once took RSS from 1.1 to 3.3 GB) must queue briefly or be told to come back.
+struct Auth::CheckSlots {
+  std::mutex mutex;
+  std::condition_variable freed;
+  int free = 0;
+
+  bool Acquire(std::chrono::milliseconds wait) {
+    std::unique_lock lock(mutex);
+    if (!freed.wait_for(lock, wait, [this] { return free > 0; })) return false;
+    --free;
+    return true;
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mutex);
+      ++free;
+    }
+    freed.notify_one();
+  }
+};
+
+namespace {
+class SlotGuard {
+ public:
+  explicit SlotGuard(std::function<void()> release) : release_(std::move(release)) {}
+  ~SlotGuard() { release_(); }
+  SlotGuard(const SlotGuard&) = delete;
+  SlotGuard& operator=(const SlotGuard&) = delete;
+
+ private:
+  std::function<void()> release_;
+};
+}  // namespace
+
+Auth::Auth(AuthConfig config) : config_(std::move(config)), slots_(std::make_shared<CheckSlots>()) {
+  slots_->free = std::max(1, config_.max_concurrent_password_checks);
   EnsureSodium();
   auto dummy = HashPassword(RandomToken(), config_.password_cost);
   if (!dummy) throw std::runtime_error("cannot make the dummy password hash: " + dummy.error().message);
@@ -198,6 +267,10 @@ Result<store::User> Auth::CreateUser(store::AccountStore& store, const SignUpReq
   auto existing = store.FindUserByName(r.name);
   if (!existing) return existing.error();
   if (existing.value()) return MakeError(ErrorCode::kConflict, "Name: '" + r.name + "' is taken; choose another.");
+  if (!slots_->Acquire(std::chrono::milliseconds(config_.password_check_wait_ms))) {
+    return MakeError(ErrorCode::kUnavailable, "Too many sign-ups at this moment; try again in a few seconds.");
+  }
+  SlotGuard slot([this] { slots_->Release(); });
   auto hash = HashPassword(r.password, config_.password_cost);
   if (!hash) return hash.error();
   store::NewUser user{r.name, r.display_name, r.email.empty() ? std::nullopt : std::optional<std::string>(r.email),
@@ -205,19 +278,43 @@ Result<store::User> Auth::CreateUser(store::AccountStore& store, const SignUpReq
   return store.CreateUser(user, Now());
 }
 
+std::string Auth::LoginThrottledMessage(int64_t retry_after_seconds) {
+  return "Too many failed log-ins for this name from your address. Try again in " +
+         std::to_string(retry_after_seconds) + (retry_after_seconds == 1 ? " second." : " seconds.");
+}
+
+int64_t Auth::LoginRetryAfter(const store::LoginCounts& c, int64_t now) const {
+  if (c.ip_failures >= config_.max_failures_per_ip) return config_.failure_window_seconds;
+  if (c.pair_failures < config_.free_failures_per_pair) return 0;
+  // Exponential back-off per pair instead of a lock: the owner of the name, at another address,
+  // is not affected, and a guesser here gets about log2(window) more tries per window.
+  int64_t doublings = std::min<int64_t>(c.pair_failures - config_.free_failures_per_pair, 30);
+  int64_t delay = std::min(config_.failure_delay_base_seconds << doublings, config_.failure_window_seconds);
+  int64_t wait_until = c.pair_last_failure_at + delay;
+  return wait_until > now ? wait_until - now : 0;
+}
+
 Result<LoginSuccess> Auth::LogIn(store::AccountStore& store, const std::string& name, const std::string& password,
                                  const std::string& ip) const {
   const int64_t now = Now();
   const std::string key = RateLimitKey(name);
-  const int64_t since = now - config_.failure_window_seconds;
-  auto by_ip = store.CountFailuresByIp(ip, since);
-  if (!by_ip) return by_ip.error();
-  auto by_account = store.CountFailuresByAccount(key, since);
-  if (!by_account) return by_account.error();
-  if (by_ip.value() >= config_.max_failures_per_ip || by_account.value() >= config_.max_failures_per_account) {
-    return MakeError(ErrorCode::kRateLimited, kLoginThrottledMessage);
+  if (!slots_->Acquire(std::chrono::milliseconds(config_.password_check_wait_ms))) {
+    return MakeError(ErrorCode::kUnavailable, kPasswordChecksBusyMessage);
   }
+  SlotGuard slot([this] { slots_->Release(); });
 
+  // Recorded as a failure before the check, in the transaction that counted: the count every
+  // concurrent attempt sees includes this one.
+  int64_t retry_after = 0;
+  auto attempt = store.BeginLoginAttempt({ip, key, now, false}, now - config_.failure_window_seconds,
+                                         [&](const store::LoginCounts& counts) {
+                                           retry_after = LoginRetryAfter(counts, now);
+                                           return retry_after == 0;
+                                         });
+  if (!attempt) return attempt.error();
+  if (!attempt.value()) return MakeError(ErrorCode::kRateLimited, LoginThrottledMessage(retry_after));
+
+  if (config_.on_password_check) config_.on_password_check();
   auto found = store.FindUserByName(Trim(name));
   if (!found) return found.error();
   bool ok;
@@ -228,11 +325,10 @@ Result<LoginSuccess> Auth::LogIn(store::AccountStore& store, const std::string& 
     (void)VerifyPassword(dummy_hash_, password.substr(0, kMaxPassword));
     ok = false;
   }
-  if (auto r = store.RecordLoginAttempt({ip, key, now, ok}); !r) return r.error();
   if (!ok) return MakeError(ErrorCode::kUnauthorized, kLoginFailedMessage);
 
   store::User user = *found.value();
-  if (auto r = store.ClearFailuresForAccount(key); !r) return r.error();
+  if (auto r = store.SucceedLoginAttempt(*attempt.value()); !r) return r.error();
   (void)store.PruneLoginAttempts(now - 24 * 3600);  // housekeeping; failure here changes nothing
   (void)store.DeleteExpiredSessions(now);
   if (PasswordNeedsRehash(user.password_hash, config_.password_cost)) {
@@ -280,25 +376,35 @@ Result<std::optional<Identity>> Auth::FromSession(store::AccountStore& store, co
 
 Result<std::optional<Identity>> Auth::FromApiToken(store::AccountStore& store, const std::string& token) const {
   if (token.empty() || token.size() > 128) return std::optional<Identity>{};
-  auto found = store.FindUserByApiToken(TokenHash(token), Now());
+  auto found = store.FindApiToken(TokenHash(token), Now());
   if (!found) return found.error();
   if (!found.value()) return std::optional<Identity>{};
   Identity id;
-  id.user = std::move(*found.value());
+  id.user = std::move(found.value()->second);
   id.via = Identity::Via::kApiToken;
+  id.scopes = ParseScopes(found.value()->first.scopes);
   return std::optional<Identity>(std::move(id));
 }
 
 Result<NewApiToken> Auth::CreateApiToken(store::AccountStore& store, const store::User& user,
-                                         const std::string& name) const {
+                                         const std::string& name, Scopes scopes, int days) const {
   std::string label = Trim(name);
   if (label.empty()) label = "token";
   if (label.size() > kMaxTokenName || HasControlCharacters(label)) {
     return MakeError(ErrorCode::kInvalidInput, "Token name: use at most 64 characters, on one line.");
   }
+  scopes &= kAllScopes;
+  if (scopes == 0) return MakeError(ErrorCode::kInvalidInput, "Scopes: tick at least one thing the token may do.");
+  if (days == 0) days = config_.default_token_days;
+  if (days < 1 || days > config_.max_token_days) {
+    return MakeError(ErrorCode::kInvalidInput,
+                     "Expires: choose 1 to " + std::to_string(config_.max_token_days) + " days.");
+  }
+  const int64_t now = Now();
   NewApiToken out;
   out.token = std::string(kApiTokenPrefix) + RandomToken();
-  auto record = store.CreateApiToken(user.id, label, TokenHash(out.token), Now());
+  auto record = store.CreateApiToken(user.id, label, TokenHash(out.token), now, ScopesText(scopes),
+                                     now + int64_t{days} * 86400);
   if (!record) return record.error();
   out.record = std::move(record.value());
   return out;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,15 +54,45 @@ inline constexpr const char* kCsrfField = "csrf";             // hidden form fie
 inline constexpr const char* kCsrfHeader = "X-CSRF-Token";   // header for cookie-authenticated API calls
 inline constexpr const char* kApiTokenPrefix = "pf_";        // makes leaked tokens easy to grep for
 
+// What an API token may do. Pages and account management (tokens, password) never accept a token:
+// they need a signed-in session and its CSRF token.
+enum class Scope : uint8_t {
+  kRead = 1,     // GET /api/... as the token's user (without it, API reads are anonymous)
+  kVote = 2,     // POST/DELETE /api/papers/{id}/upvote
+  kComment = 4,  // POST /api/papers/{id}/comments
+  kSubmit = 8,   // POST /api/papers/submit
+};
+using Scopes = uint8_t;  // a set of Scope bits
+inline constexpr Scopes kAllScopes = 15;
+inline bool HasScope(Scopes scopes, Scope s) { return (scopes & static_cast<Scopes>(s)) != 0; }
+// "read vote comment submit" (the stored form, OAuth-style, RFC 6749 §3.3); unknown words are ignored.
+Scopes ParseScopes(std::string_view text);
+std::string ScopesText(Scopes scopes);
+std::string_view ScopeName(Scope s);
+
 struct AuthConfig {
   PasswordCost password_cost = PasswordCost::Interactive();
   int64_t session_ttl_seconds = 30 * 24 * 3600;
-  // Failed logins allowed in `failure_window_seconds` before further attempts are refused.
-  int max_failures_per_account = 5;
-  int max_failures_per_ip = 20;
+  // Login limits (NIST SP 800-63B §5.2.2). Failures are counted per (typed name, client address)
+  // pair: after `free_failures_per_pair` in the window each further attempt of that pair must wait
+  // failure_delay_base_seconds × 2^(failures − free), at most the window, after the last failure.
+  // So an attacker slows only their own attempts and never locks a member out from elsewhere.
+  int free_failures_per_pair = 5;
+  int64_t failure_delay_base_seconds = 30;
+  // Any name from one address: a hard limit, high enough for a lab behind one NAT.
+  int max_failures_per_ip = 200;
   int64_t failure_window_seconds = 15 * 60;
+  // Argon2id checks (log-in, sign-up) running at once: each takes password_cost.memory_bytes
+  // (64 MiB interactive). Beyond it a request waits up to password_check_wait_ms, then gets 503.
+  int max_concurrent_password_checks = 4;
+  int password_check_wait_ms = 500;
+  // Called as each password check starts (tests count them); empty in production.
+  std::function<void()> on_password_check;
   bool secure_cookies = false;  // add Secure to the session cookie (serve --secure-cookies, or behind TLS)
   bool allow_signup = true;
+  // API tokens expire; the owner picks the lifetime when creating one, up to the maximum.
+  int default_token_days = 90;
+  int max_token_days = 365;
   std::function<int64_t()> clock;  // Unix seconds; empty: the system clock
 };
 
@@ -72,6 +103,7 @@ struct Identity {
   Via via = Via::kSession;
   std::string csrf_token;          // the session's CSRF token; empty for API tokens
   std::string session_token_hash;  // for logging out
+  Scopes scopes = kAllScopes;      // a session may do everything; a token what it was given
 };
 
 struct SignUpRequest {
@@ -105,8 +137,9 @@ class Auth {
   core::Result<store::User> CreateUser(store::AccountStore& store, const SignUpRequest& request, bool is_admin) const;
 
   // Checks the password and opens a session. Wrong password and unknown name give the same
-  // message and take about as long (a dummy hash is verified); after max_failures in the window
-  // (per IP or per name) every attempt is kRateLimited until the window passes.
+  // message and take about as long (a dummy hash is verified). The attempt is recorded before the
+  // check, so concurrent attempts count each other; a throttled (name, address) pair or address
+  // gets kRateLimited with the wait, and kUnavailable when too many checks run at once.
   core::Result<LoginSuccess> LogIn(store::AccountStore& store, const std::string& name, const std::string& password,
                                    const std::string& ip) const;
   core::Result<void> LogOut(store::AccountStore& store, const std::string& session_token) const;
@@ -117,8 +150,10 @@ class Auth {
   core::Result<std::optional<Identity>> FromSession(store::AccountStore& store, const std::string& token) const;
   core::Result<std::optional<Identity>> FromApiToken(store::AccountStore& store, const std::string& token) const;
 
+  // A token with `scopes` (at least one) that expires after `days` (1 to max_token_days; 0: the
+  // default). kInvalidInput names the field.
   core::Result<NewApiToken> CreateApiToken(store::AccountStore& store, const store::User& user,
-                                           const std::string& name) const;
+                                           const std::string& name, Scopes scopes = kAllScopes, int days = 0) const;
 
   // True when `presented` is the identity's CSRF token. API-token identities need none (a Bearer
   // header is never sent by a browser on its own, so it cannot be forged cross-site).
@@ -134,12 +169,18 @@ class Auth {
 
   // The messages a user sees for a failed login; identical whatever went wrong.
   static constexpr const char* kLoginFailedMessage = "Wrong name or password.";
-  static constexpr const char* kLoginThrottledMessage =
-      "Too many failed log-ins from here or for this name. Wait 15 minutes and try again.";
+  static constexpr const char* kPasswordChecksBusyMessage =
+      "Too many log-ins at this moment; try again in a few seconds.";
+  // "Too many failed log-ins for this name from your address. Try again in N seconds."
+  static std::string LoginThrottledMessage(int64_t retry_after_seconds);
 
  private:
   core::Result<void> ValidateSignUp(const SignUpRequest& request) const;
+  // The seconds a login of this pair must wait given its counts; 0 when it may proceed.
+  int64_t LoginRetryAfter(const store::LoginCounts& counts, int64_t now) const;
   AuthConfig config_;
+  struct CheckSlots;
+  std::shared_ptr<CheckSlots> slots_;  // bounds concurrent Argon2id work; shared by copies
   std::string dummy_hash_;  // verified when the name is unknown, so both paths cost one Argon2id
 };
 

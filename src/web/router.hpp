@@ -32,6 +32,7 @@ struct Viewer {
   std::string display_name;  // may be empty: show name
   bool is_admin = false;
   std::string csrf_token;    // put it in every state-changing form as the hidden field "csrf"
+  uint8_t scopes = 0xFF;     // signed in with an API token: what it may do (web/auth Scope bits)
 };
 
 using Handler = std::function<void(const Request&, Response&, Context&)>;

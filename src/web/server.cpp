@@ -4,16 +4,24 @@
 #include <httplib.h>
 #include <zlib.h>
 
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
 #include "core/text.hpp"
+#include "web/connection_gate.hpp"
 #include "web/context.hpp"
 #include "web/layout.hpp"
 #include "web/routes.hpp"
@@ -151,16 +159,209 @@ std::string CleanForLog(std::string_view text) {
 
 }  // namespace
 
+// A connection's socket with deadlines cpp-httplib lacks. httplib's own SocketStream has only a
+// per-recv timeout, so a client that sends one header byte every few seconds keeps a worker
+// forever (slowloris); it also makes a new stream, and so a new read buffer, for every request on
+// a connection, which drops the second of two pipelined requests. This stream lives as long as
+// the connection, keeps its buffer across requests (pipelined requests are answered in order,
+// RFC 9112 §9.3.2), and gives each request a total deadline for its request line, headers and
+// body, and each response one for being written.
+class DeadlineStream final : public httplib::Stream {
+ public:
+  struct Limits {
+    std::chrono::milliseconds request{10000};   // whole request: line, headers, body
+    std::chrono::milliseconds response{60000};  // writing the whole response
+    std::chrono::milliseconds write_idle{10000};  // one stalled send
+  };
+
+  DeadlineStream(socket_t sock, Limits limits) : sock_(sock), limits_(limits) {}
+
+  // Starts the clock for the next request (its first byte is buffered or has arrived).
+  void BeginRequest() {
+    read_deadline_ = Clock::now() + limits_.request;
+    writing_ = false;
+    timed_out_ = false;
+  }
+  bool TimedOut() const { return timed_out_; }
+  bool HasBufferedInput() const { return off_ < len_; }
+
+  // Waits up to `wait` for the first byte of a request; false when none came.
+  bool WaitForInput(std::chrono::milliseconds wait) {
+    if (HasBufferedInput()) return true;
+    pollfd p{sock_, POLLIN, 0};
+    int rc;
+    do rc = ::poll(&p, 1, static_cast<int>(wait.count()));
+    while (rc < 0 && errno == EINTR);
+    return rc > 0;
+  }
+
+  bool is_readable() const override { return HasBufferedInput() || const_cast<DeadlineStream*>(this)->WaitReadable(); }
+  bool is_writable() const override { return const_cast<DeadlineStream*>(this)->WaitWritable(); }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (!HasBufferedInput()) {
+      if (!WaitReadable()) return -1;
+      ssize_t n;
+      do n = ::recv(sock_, buffer_, sizeof buffer_, 0);
+      while (n < 0 && errno == EINTR);
+      if (n <= 0) return n;
+      off_ = 0;
+      len_ = static_cast<size_t>(n);
+    }
+    size_t take = std::min(size, len_ - off_);
+    std::memcpy(ptr, buffer_ + off_, take);
+    off_ += take;
+    return static_cast<ssize_t>(take);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!writing_) {
+      writing_ = true;
+      write_deadline_ = Clock::now() + limits_.response;
+    }
+    if (!WaitWritable()) return -1;
+    ssize_t n;
+    do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { Address(true, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { Address(false, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  // poll() until the socket is ready or the deadline passes; a passed deadline marks the request
+  // timed out, so the caller answers 408 and closes the connection.
+  bool WaitUntil(short events, Clock::time_point deadline, std::chrono::milliseconds idle) {
+    for (;;) {
+      auto now = Clock::now();
+      if (now >= deadline) {
+        timed_out_ = true;
+        return false;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) + std::chrono::milliseconds(1);
+      pollfd p{sock_, events, 0};
+      int rc = ::poll(&p, 1, static_cast<int>(std::min(left, idle).count()));
+      if (rc > 0) return true;
+      if (rc < 0 && errno != EINTR) return false;
+      if (rc == 0 && left > idle) return false;  // idle for `idle`: give up on this one
+    }
+  }
+  bool WaitReadable() { return WaitUntil(POLLIN, read_deadline_, limits_.request); }
+  bool WaitWritable() {
+    return WaitUntil(POLLOUT, writing_ ? write_deadline_ : Clock::now() + limits_.write_idle, limits_.write_idle);
+  }
+
+  void Address(bool peer, std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    int rc = peer ? ::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len)
+                  : ::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len);
+    if (rc != 0) return;
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    if (::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, serv, sizeof serv,
+                      NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+      return;
+    ip = host;
+    if (ip.rfind("::ffff:", 0) == 0 && ip.find('.') != std::string::npos) ip = ip.substr(7);
+    port = std::atoi(serv);
+  }
+
+  socket_t sock_;
+  Limits limits_;
+  char buffer_[4096];
+  size_t off_ = 0, len_ = 0;
+  Clock::time_point read_deadline_ = Clock::now();
+  Clock::time_point write_deadline_ = Clock::now();
+  bool writing_ = false;
+  bool timed_out_ = false;
+};
+
+// The stream of the request this thread serves, so the error handler can tell a timeout (408)
+// from a malformed request (400), which httplib reports alike.
+thread_local const DeadlineStream* tl_stream = nullptr;
+// True while httplib's accepting thread hands us a new socket (see AcceptQueue).
+thread_local bool tl_admitting = false;
+
+// httplib's TaskQueue sees only closures, and its ThreadPool queues without bound. This one runs
+// the closure at once on the accepting thread with tl_admitting set; the closure calls
+// HttpServer::process_and_close_socket, which gives the socket to the ConnectionGate: a worker,
+// a short wait, or a prompt 503.
+class AcceptQueue final : public httplib::TaskQueue {
+ public:
+  explicit AcceptQueue(std::unique_ptr<ConnectionGate> gate) : gate_(std::move(gate)) {}
+  void enqueue(std::function<void()> fn) override {
+    tl_admitting = true;
+    fn();
+    tl_admitting = false;
+  }
+  void shutdown() override { gate_->Shutdown(); }
+  ConnectionGate& gate() { return *gate_; }
+
+ private:
+  std::unique_ptr<ConnectionGate> gate_;
+};
+
 // httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, fixed when Debian built the
 // library): a burst of new connections overflows it, and each dropped SYN costs the client a 1 s
 // retransmit (RFC 6298 §2.1). Linux lets listen() be called again to raise the backlog; this
-// subclass reaches the listening socket to do that.
+// subclass reaches the listening socket to do that, and serves each connection itself
+// (ServeConnection) with the deadlines above.
 class HttpServer : public httplib::Server {
  public:
+  struct Limits {
+    DeadlineStream::Limits stream;
+    std::chrono::milliseconds keep_alive_idle{5000};  // between requests on one connection
+    size_t keep_alive_max_requests = 100000;
+  };
+
   void RaiseBacklog(int backlog) {
     socket_t sock = svr_sock_;
     if (sock != INVALID_SOCKET) ::listen(sock, backlog);
   }
+  void SetLimits(const Limits& limits) { limits_ = limits; }
+  std::atomic<ConnectionGate*> gate{nullptr};
+
+  // One connection on a worker: wait for a request (closing when idle too long, when the server
+  // stops, or when other connections wait for a worker), serve it, repeat.
+  void ServeConnection(socket_t sock, const ConnectionGate& gate) {
+    DeadlineStream strm(sock, limits_.stream);
+    const auto slice = std::chrono::milliseconds(50);
+    for (size_t served = 0; served < limits_.keep_alive_max_requests; ++served) {
+      bool ready = false;
+      for (auto idle = std::chrono::milliseconds(0); idle < limits_.keep_alive_idle; idle += slice) {
+        if (strm.WaitForInput(std::min(slice, limits_.keep_alive_idle - idle))) {
+          ready = true;
+          break;
+        }
+        if (svr_sock_ == INVALID_SOCKET || gate.Starved()) break;
+      }
+      if (!ready) break;
+      strm.BeginRequest();
+      bool close_connection = served + 1 == limits_.keep_alive_max_requests || svr_sock_ == INVALID_SOCKET;
+      bool connection_closed = false;
+      tl_stream = &strm;
+      bool ok = process_request(strm, close_connection, connection_closed, nullptr);
+      tl_stream = nullptr;
+      if (!ok || connection_closed || close_connection || strm.TimedOut()) break;
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+  }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    ConnectionGate* g = gate.load();
+    if (tl_admitting && g) {
+      g->Admit(sock);
+      return true;
+    }
+    ::close(sock);  // not reached: every socket comes through AcceptQueue
+    return false;
+  }
+
+  Limits limits_;
 };
 
 struct Server::Impl {
@@ -246,7 +447,81 @@ struct Server::Impl {
     }
   }
 
-  void Handle(const httplib::Request& hreq, httplib::Response& hres) {
+  // The client's address: the socket peer, or, when the peer is one of our trusted proxies, the
+  // nearest X-Forwarded-For entry that is not itself a trusted proxy (entries further left are the
+  // client's own word and may be forged). Without trusted proxies the header is ignored.
+  std::string ClientAddress(const std::string& peer, const std::string& forwarded) const {
+    auto trusted = [this](const std::string& a) {
+      return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), a) !=
+             options.trusted_proxies.end();
+    };
+    if (forwarded.empty() || !trusted(peer)) return peer;
+    std::string client = peer;
+    size_t end = forwarded.size();
+    while (end > 0) {
+      size_t comma = forwarded.rfind(',', end - 1);
+      size_t begin = comma == std::string::npos ? 0 : comma + 1;
+      std::string entry = forwarded.substr(begin, end - begin);
+      while (!entry.empty() && entry.front() == ' ') entry.erase(0, 1);
+      while (!entry.empty() && entry.back() == ' ') entry.pop_back();
+      bool address = !entry.empty() && entry.size() < 64 &&
+                     entry.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+      if (!address) break;  // garbage: believe no further
+      client = entry;
+      if (!trusted(entry)) break;
+      if (comma == std::string::npos) break;
+      end = comma;
+    }
+    return client;
+  }
+
+  // A body httplib handed us unread (every POST, PUT, PATCH, DELETE): read it, and parse a form
+  // ourselves. httplib refuses url-encoded forms over 8 KiB with 413
+  // (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH, fixed when Debian built the library), though
+  // our comment box takes 5,000 characters: 2,000 × "é" is 12 KB url-encoded. Forms get
+  // options.max_form_bytes instead; other bodies max_body_bytes (httplib's payload limit).
+  void HandleWithBody(const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader& read) {
+    // httplib's own non-const Request, handed to us as const (as in Handle): filling in the body
+    // and fields it would have filled itself is well defined.
+    auto& r = const_cast<httplib::Request&>(hreq);
+    bool ok;
+    if (hreq.is_multipart_form_data()) {
+      httplib::MultipartFormData* part = nullptr;
+      size_t total = 0;
+      ok = read(
+          [&](const httplib::MultipartFormData& header) {
+            part = &r.files.emplace(header.name, header)->second;
+            return true;
+          },
+          [&](const char* data, size_t n) {
+            total += n;
+            if (!part || total > options.max_body_bytes) return false;
+            part->content.append(data, n);
+            return true;
+          });
+    } else {
+      ok = read([&](const char* data, size_t n) {
+        if (r.body.size() + n > options.max_body_bytes) return false;
+        r.body.append(data, n);
+        return true;
+      });
+    }
+    if (!ok) {
+      // httplib has set 413 when the body is over max_body_bytes; anything else is a broken body.
+      // The rest of the body may still be on the wire: close the connection after the answer.
+      if (hres.status < 400) hres.status = r.body.size() + 1 > options.max_body_bytes ? 413 : 400;
+      hres.set_header("Connection", "close");
+      return;
+    }
+    const bool form = core::StartsWith(hreq.get_header_value("Content-Type"), "application/x-www-form-urlencoded");
+    if (form) {
+      if (r.body.size() > options.max_form_bytes) return Handle(hreq, hres, /*form_too_large=*/true);
+      httplib::detail::parse_query_text(r.body, r.params);
+    }
+    Handle(hreq, hres);
+  }
+
+  void Handle(const httplib::Request& hreq, httplib::Response& hres, bool form_too_large = false) {
     auto started = Clock::now();
     Request req;
     req.method = hreq.method;
@@ -258,7 +533,7 @@ struct Server::Impl {
     }
     for (const auto& [k, v] : hreq.headers) req.headers.emplace(k, v);
     req.body = hreq.body;
-    req.remote_addr = hreq.remote_addr;
+    req.remote_addr = ClientAddress(hreq.remote_addr, req.Header("X-Forwarded-For"));
     // We compress (and cache the gzip bytes) ourselves. httplib would compress `body` again by the
     // request's Accept-Encoding when it writes, so it must not see that header. The Request is
     // httplib's own non-const object, handed to us as const: removing the header is well defined.
@@ -290,7 +565,13 @@ struct Server::Impl {
         Response res;
         Context ctx(req, **connection, router.extensions(), Search(), site, std::time(nullptr));
         try {
-          if (route) {
+          if (form_too_large) {
+            std::string message = "The form is too large (" + std::to_string((req.body.size() + 1023) / 1024) +
+                                  " KiB); the limit is " + std::to_string(options.max_form_bytes / 1024) + " KiB.";
+            if (core::StartsWith(req.path, "/api/")) SetJsonError(res, 413, "too_large", message);
+            else SendErrorPage(res, ctx, 413, "Too large", message);
+            res.cache = CachePolicy::kNoStore;
+          } else if (route) {
             route->handler(req, res, ctx);
           } else if (core::StartsWith(req.path, "/api/")) {
             if (path_exists) SetJsonError(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path);
@@ -401,24 +682,60 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   auto& http = impl->http;
   int threads = options.threads > 0 ? options.threads
                                      : static_cast<int>(std::max(64u, 8 * std::thread::hardware_concurrency()));
-  // httplib serves a keep-alive connection on one worker until it closes, so there must be a
-  // worker for each client connection we expect at once.
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  http.set_keep_alive_max_count(100000);
-  http.set_keep_alive_timeout(5);
-  http.set_read_timeout(10);
-  http.set_write_timeout(10);
+  // httplib would serve a keep-alive connection on one worker until it closes and queue the rest
+  // without bound; the ConnectionGate admits what the workers can serve, lets a few wait briefly,
+  // and answers the rest at once with 503 or 429 and Retry-After.
+  GateLimits gate_limits;
+  gate_limits.workers = static_cast<size_t>(threads);
+  gate_limits.max_queued = static_cast<size_t>(std::max(0, options.max_queued_connections));
+  gate_limits.max_queue_wait = std::chrono::milliseconds(options.max_queue_wait_ms);
+  gate_limits.max_per_address = options.max_connections_per_address > 0
+                                    ? static_cast<size_t>(options.max_connections_per_address)
+                                    : static_cast<size_t>(std::max(8, threads / 2));
+  gate_limits.retry_after_seconds = options.retry_after_seconds;
+  gate_limits.exempt_addresses.insert(options.trusted_proxies.begin(), options.trusted_proxies.end());
+  Impl* self = impl.get();
+  http.new_task_queue = [self, gate_limits] {
+    auto gate = std::make_unique<ConnectionGate>(gate_limits, [self](int fd) {
+      self->http.ServeConnection(fd, *self->http.gate.load());
+    });
+    self->http.gate = gate.get();
+    return new AcceptQueue(std::move(gate));
+  };
+  HttpServer::Limits limits;
+  limits.stream.request = std::chrono::milliseconds(options.request_timeout_ms);
+  limits.stream.response = std::chrono::milliseconds(options.response_timeout_ms);
+  limits.stream.write_idle = std::chrono::milliseconds(std::min(options.response_timeout_ms, 10000));
+  limits.keep_alive_idle = std::chrono::milliseconds(options.keep_alive_idle_ms);
+  http.SetLimits(limits);
   http.set_payload_max_length(options.max_body_bytes);
   http.set_tcp_nodelay(true);
-  Impl* self = impl.get();
+  // httplib's default sets SO_REUSEPORT as well, which lets a second `serve` bind a port that one
+  // already listens on and silently share its connections. SO_REUSEADDR alone still allows a
+  // restart while old connections sit in TIME_WAIT, and makes a port in use fail to bind.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   auto handler = [self](const httplib::Request& req, httplib::Response& res) { self->Handle(req, res); };
+  auto with_body = [self](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+    self->HandleWithBody(req, res, read);
+  };
   http.Get(".*", handler);
-  http.Post(".*", handler);
-  http.Put(".*", handler);
-  http.Patch(".*", handler);
-  http.Delete(".*", handler);
-  // Errors httplib produces itself (413 too large, 400 malformed): a short text body, same headers.
-  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  http.Post(".*", with_body);
+  http.Put(".*", with_body);
+  http.Patch(".*", with_body);
+  http.Delete(".*", with_body);
+  // Errors httplib produces itself (413 too large, 400 malformed, 408 too slow): a short text body,
+  // same headers.
+  http.set_error_handler([self](const httplib::Request&, httplib::Response& res) {
+    if (tl_stream && tl_stream->TimedOut()) {
+      res.status = 408;
+      res.set_header("Connection", "close");
+      res.set_content("Request timeout: send the whole request within " +
+                          std::to_string((self->options.request_timeout_ms + 999) / 1000) + " s.\n",
+                      "text/plain; charset=utf-8");
+    }
     if (!res.body.empty() || res.content_length_ > 0) return;
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
     res.set_header("X-Content-Type-Options", "nosniff");
@@ -429,14 +746,44 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
+namespace {
+// True when `host`:`port` cannot be bound because something listens there (EADDRINUSE), as
+// opposed to an address that is not this machine's.
+bool PortInUse(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return false;
+  bool in_use = false;
+  for (addrinfo* a = found; a && !in_use; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd < 0) continue;
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EADDRINUSE) in_use = true;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return in_use;
+}
+}  // namespace
+
 core::Result<int> Server::Bind() {
   int port = impl_->options.port;
   bool ok = port == 0 ? (port = impl_->http.bind_to_any_port(impl_->options.host)) > 0
                       : impl_->http.bind_to_port(impl_->options.host, port);
-  if (!ok)
-    return core::MakeError(core::ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" +
-                                                     std::to_string(impl_->options.port) +
-                                                     " (in use, or not an address of this machine); pass --listen");
+  if (!ok) {
+    const std::string& host = impl_->options.host;
+    const int wanted = impl_->options.port;
+    if (wanted != 0 && PortInUse(host, wanted)) {
+      return core::MakeError(core::ErrorCode::kIo, "port " + std::to_string(wanted) +
+                                                       " is in use by another process; stop it or choose "
+                                                       "--listen HOST:PORT");
+    }
+    return core::MakeError(core::ErrorCode::kIo, "cannot listen on " + host + ":" + std::to_string(wanted) +
+                                                     " (not an address of this machine?); choose --listen HOST:PORT");
+  }
   impl_->http.RaiseBacklog(1024);
   impl_->port = port;
   return port;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "mail/mail_config.hpp"
@@ -25,6 +26,8 @@ struct ServerOptions {
   // harvest in another process or a submission here stored become searchable; 0 = never.
   int index_sync_seconds = 5;
   size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
+  size_t max_form_bytes = 64u << 10;    // url-encoded form bodies above this get 413 (a 5,000-character
+                                        // comment of 3-byte characters is 45 KB url-encoded)
   size_t cache_bytes = 64u << 20;       // in-memory response cache; 0 turns it off
   int cache_seconds = 30;               // a cached page is re-rendered at least this often
   // Every absolute link (feeds, mails, the API's Link headers) starts with this, never with the
@@ -32,6 +35,17 @@ struct ServerOptions {
   std::string public_base_url = "http://127.0.0.1:8080";
   AccountOptions accounts;              // sign-up, cookies, password cost, the arXiv client
   mail::MailConfig mail;                // the subscription pages' settings (links, rate limits)
+  // Slow and many clients. Each connection holds one of `threads` workers while it is served.
+  int request_timeout_ms = 10000;   // the whole request (line, headers, body) must arrive in this; else 408
+  int response_timeout_ms = 60000;  // the whole response must be taken by the client in this
+  int keep_alive_idle_ms = 5000;    // an idle keep-alive connection is closed after this
+  int max_connections_per_address = 0;  // served or waiting, per peer address; 0: max(8, threads / 2); beyond: 429
+  int max_queued_connections = 64;  // connections waiting for a worker; beyond: 503 at once
+  int max_queue_wait_ms = 1000;     // a connection waiting longer for a worker gets 503
+  int retry_after_seconds = 5;      // Retry-After on those 503 and 429
+  // Reverse proxies whose X-Forwarded-For is believed (numeric addresses, e.g. "127.0.0.1"); they
+  // are also exempt from max_connections_per_address. Empty: the socket peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 class Server {

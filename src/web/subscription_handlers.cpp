@@ -7,6 +7,7 @@
 #include "mail/mail_config.hpp"
 #include "mail/subscription_service.hpp"
 #include "store/accounts.hpp"
+#include "web/auth.hpp"
 #include "web/layout.hpp"
 #include "web/routes.hpp"
 
@@ -112,8 +113,10 @@ void RegisterSubscriptionRoutes(Router& r, const mail::MailConfig& mail) {
   r.Post("/subscribe", [config](const Request& req, Response& res, Context& ctx) {
     res.cache = CachePolicy::kNoStore;
     const Viewer& viewer = ctx.viewer();
-    // A signed-in form carries the CSRF token; an anonymous one has nothing to protect (double opt-in).
-    if (viewer.signed_in && req.HasParam("csrf") && req.Param("csrf") != viewer.csrf_token) {
+    // A signed-in form must carry the session's CSRF token: the subscription is tied to the account.
+    // (It used to be checked only when the field was present, so a forged form simply left it out.)
+    // An anonymous one has nothing to protect (double opt-in).
+    if (viewer.signed_in && !ConstantTimeEquals(viewer.csrf_token, req.Param("csrf"))) {
       return SendErrorPage(res, ctx, 403, "Form expired", "Reload the page and try again.");
     }
     std::string email = req.Param("email");

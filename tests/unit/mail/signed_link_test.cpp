@@ -42,9 +42,20 @@ TEST(LinkSignerTest, MalformedTokensAreInvalidInput) {
   for (const char* bad : {"", "u", "u.1", "u.1.0", "u.x.0.mac", "u.-1.0.mac", "x.1.0.mac", "uu.1.0.mac"}) {
     EXPECT_FALSE(LinkSigner::Parse(bad, LinkPurpose::kUnsubscribe).ok()) << bad;
   }
+  EXPECT_FALSE(LinkSigner::Parse("u.1.0.!!!", LinkPurpose::kUnsubscribe).ok());
+  EXPECT_FALSE(LinkSigner::Parse("u.1.0." + std::string(43, '!'), LinkPurpose::kUnsubscribe).ok());
+}
+
+TEST(LinkSignerTest, ExtraSegmentsAndNonCanonicalNumbersAreRefused) {
   LinkSigner signer("k");
-  auto claims = LinkSigner::Parse("u.1.0.!!!", LinkPurpose::kUnsubscribe).value();
-  EXPECT_FALSE(signer.Verify("u.1.0.!!!", claims, "a@example.org", 0).ok());
+  std::string token = signer.Sign(LinkPurpose::kConfirm, 7, "a@example.org", 1000);
+  ASSERT_TRUE(LinkSigner::Parse(token, LinkPurpose::kConfirm).ok());
+  const std::string mac = token.substr(token.rfind('.') + 1);
+  // The MAC used to be read from the last dot, so a segment slipped in before it still confirmed.
+  for (const std::string& bad : {std::string("c.7.1000.junk.") + mac, token + ".extra", token + ".",
+                                 "c.07.1000." + mac, "c.7.01000." + mac, "c.7.1000." + mac + "=", "c.7.1000." + mac + "A"}) {
+    EXPECT_FALSE(LinkSigner::Parse(bad, LinkPurpose::kConfirm).ok()) << bad;
+  }
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include "mail/digest_run.hpp"
 #include "mail/smtp_client.hpp"
 #include "mail_fixture.hpp"
+#include "store/accounts.hpp"
+#include "web/auth.hpp"
 #include "web/routes.hpp"
 #include "web/server.hpp"
 
@@ -155,10 +157,10 @@ TEST_F(SubscriptionFlowTest, SubscribeConfirmDigestPreferencesUnsubscribe) {
   auto twice = Client().Post(unsubscribe, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->status, 200) << "a repeated one-click POST is not an error";
-  // The old links are dead now.
+  // The old links are dead now, and read like forged ones.
   auto dead = Client().Get(testing::PathAndQuery(preferences[0]));
   ASSERT_TRUE(dead);
-  EXPECT_EQ(dead->status, 404);
+  EXPECT_EQ(dead->status, 401);
   RunDigests();
   EXPECT_EQ(sink_.Count(), 2u);
 }
@@ -179,6 +181,55 @@ TEST_F(SubscriptionFlowTest, TheAnswerIsTheSameWhetherOrNotAnAddressIsSubscribed
   auto mails = sink_.Messages();
   ASSERT_EQ(mails.size(), 1u) << "a confirmed address gets no confirmation mail";
   EXPECT_EQ(mails[0].rcpt_to, "fresh@example.org");
+}
+
+TEST_F(SubscriptionFlowTest, AnUnknownSubscriberIdReadsExactlyLikeABadSignature) {
+  auto sub = AddSubscriber("ada@example.org");
+  auto service = Service();
+  std::string url = service.UnsubscribeUrl(sub);
+  std::string token = url.substr(url.find("token=") + 6);
+  std::string bad_mac = token;
+  bad_mac[bad_mac.size() - 2] = bad_mac[bad_mac.size() - 2] == 'A' ? 'B' : 'A';
+  // Well formed, for an id nobody has: it used to get "Already unsubscribed" before any MAC check.
+  std::string unknown_id = "u." + std::to_string(sub.id + 1000) + ".0." + token.substr(token.rfind('.') + 1);
+  for (const char* method : {"GET", "POST"}) {
+    auto send = [&](const std::string& t) {
+      return std::string(method) == "GET" ? Client().Get("/unsubscribe?token=" + t)
+                                          : Client().Post("/unsubscribe?token=" + t, "List-Unsubscribe=One-Click",
+                                                          "application/x-www-form-urlencoded");
+    };
+    auto forged = send(bad_mac);
+    auto unknown = send(unknown_id);
+    ASSERT_TRUE(forged && unknown);
+    EXPECT_EQ(forged->status, 401) << method;
+    EXPECT_EQ(unknown->status, forged->status) << method;
+    EXPECT_EQ(unknown->body, forged->body) << method;
+  }
+  EXPECT_TRUE(Store().FindByEmail("ada@example.org").value().has_value());
+}
+
+TEST_F(SubscriptionFlowTest, ASignedInSubscribeWithoutItsCsrfTokenIsRefused) {
+  web::AuthConfig auth_config;
+  auth_config.password_cost = web::PasswordCost::Minimum();
+  web::Auth auth(auth_config);
+  store::AccountStore accounts(catalogue_->database());
+  auto user = auth.CreateUser(accounts, {"ada", "correct horse battery", "", "ada@example.org"}, false);
+  ASSERT_TRUE(user.ok()) << user.error().message;
+  auto session = auth.OpenSession(accounts, user.value());
+  ASSERT_TRUE(session.ok());
+  httplib::Headers cookie = {{"Cookie", std::string(web::kSessionCookie) + "=" + session->session_token}};
+  auto missing = Client().Post("/subscribe", cookie, httplib::Params{{"email", "victim@example.org"}});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 403);
+  auto wrong = Client().Post("/subscribe", cookie, httplib::Params{{"email", "victim@example.org"}, {"csrf", "x"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 403);
+  EXPECT_FALSE(Store().FindByEmail("victim@example.org").value().has_value());
+  auto right = Client().Post("/subscribe", cookie,
+                             httplib::Params{{"email", "victim@example.org"}, {"csrf", session->csrf_token}});
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 200);
+  EXPECT_TRUE(Store().FindByEmail("victim@example.org").value().has_value());
 }
 
 TEST_F(SubscriptionFlowTest, BadAddressesTamperedTokensAndFloodsAreRefused) {

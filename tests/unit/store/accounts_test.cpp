@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
+#include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "test_support.hpp"
 
@@ -83,6 +86,40 @@ TEST_F(AccountStoreTest, ApiTokensResolveUntilRevokedAndOnlyTheOwnerRevokes) {
   EXPECT_EQ(accounts_->RevokeApiToken(bob.id, token.id).error().code, core::ErrorCode::kNotFound);
   ASSERT_TRUE(accounts_->RevokeApiToken(ada.id, token.id).ok());
   EXPECT_FALSE(accounts_->FindUserByApiToken("tokhash", 1200).value().has_value());
+}
+
+TEST_F(AccountStoreTest, ApiTokensKeepTheirScopesAndStopAtTheirExpiry) {
+  User ada = MakeUser("ada");
+  ASSERT_TRUE(accounts_->CreateApiToken(ada.id, "bot", "tokhash", 1000, "vote", 2000).ok());
+  auto found = accounts_->FindApiToken("tokhash", 1999).value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->first.scopes, "vote");
+  EXPECT_EQ(found->first.expires_at.value_or(0), 2000);
+  EXPECT_FALSE(accounts_->FindApiToken("tokhash", 2000).value().has_value());
+  EXPECT_EQ(accounts_->ListApiTokens(ada.id).value().at(0).scopes, "vote");
+}
+
+TEST(AccountMigrationTest, TokensMadeBeforeScopesKeepEveryScopeAndExpireNinetyDaysAfterTheUpgrade) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("old.db"));
+  ASSERT_TRUE(db.ok());
+  auto& d = *db.value();
+  ASSERT_TRUE(d.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)").ok());
+  for (const auto& m : AllMigrations()) {
+    if (m.version > 4) break;
+    ASSERT_TRUE(d.Exec(std::string(m.sql)).ok()) << m.version;
+    ASSERT_TRUE(d.Exec("INSERT INTO schema_migrations(version, name) VALUES (" + std::to_string(m.version) + ", 'x')").ok());
+  }
+  ASSERT_TRUE(d.Exec("INSERT INTO users(id, name, password_hash, created_at) VALUES (1, 'ada', 'h', 1)").ok());
+  ASSERT_TRUE(d.Exec("INSERT INTO api_tokens(token_hash, user_id, name, created_at) VALUES ('old', 1, 'n', 1)").ok());
+  ASSERT_TRUE(ApplyMigrations(d).ok());
+  const int64_t now = std::time(nullptr);
+  AccountStore accounts(d);
+  auto found = accounts.FindApiToken("old", now).value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->first.scopes, "read vote comment submit");
+  ASSERT_TRUE(found->first.expires_at.has_value());
+  EXPECT_NEAR(static_cast<double>(*found->first.expires_at - now), 90.0 * 86400, 3600);
 }
 
 TEST_F(AccountStoreTest, UpvoteToggleIsIdempotentAndCountsPerPaper) {

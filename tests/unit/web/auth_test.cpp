@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <barrier>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "store/sqlite.hpp"
 #include "test_support.hpp"
@@ -166,23 +172,118 @@ TEST_F(AuthTest, UnknownNameTakesAboutAsLongAsAWrongPassword) {
   EXPECT_LT(unknown, known * 2.0) << "known " << known << " s, unknown " << unknown << " s";
 }
 
-TEST_F(AuthTest, TheSixthFailureForAnAccountIsRateLimitedEvenWithTheRightPassword) {
+TEST_F(AuthTest, AfterFiveFailuresANameFromOneAddressWaitsLongerAfterEachFailure) {
   SignUp("ada");
   for (int i = 0; i < 5; ++i) {
-    auto r = auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0." + std::to_string(i));
+    auto r = auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1");
     ASSERT_EQ(r.error().code, core::ErrorCode::kUnauthorized) << "attempt " << i + 1;
   }
-  auto sixth = auth_->LogIn(*accounts_, "ADA", "password123", "10.0.0.9");
+  auto sixth = auth_->LogIn(*accounts_, "ADA", "password123", "10.0.0.1");
   ASSERT_FALSE(sixth.ok());
   EXPECT_EQ(sixth.error().code, core::ErrorCode::kRateLimited);
+  EXPECT_EQ(sixth.error().message, Auth::LoginThrottledMessage(30));
   // An unknown name is limited in the same way and with the same words.
-  for (int i = 0; i < 5; ++i) (void)auth_->LogIn(*accounts_, "nobody", "wrong-password", "10.0.1." + std::to_string(i));
-  auto unknown = auth_->LogIn(*accounts_, "nobody", "wrong-password", "10.0.1.9");
+  for (int i = 0; i < 5; ++i) (void)auth_->LogIn(*accounts_, "nobody", "wrong-password", "10.0.1.1");
+  auto unknown = auth_->LogIn(*accounts_, "nobody", "wrong-password", "10.0.1.1");
   EXPECT_EQ(unknown.error().code, core::ErrorCode::kRateLimited);
   EXPECT_EQ(unknown.error().message, sixth.error().message);
-  // The window passes.
-  now_ += auth_->config().failure_window_seconds + 1;
-  EXPECT_TRUE(auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.9").ok());
+  // The wait passes: one more try, and after another failure the wait doubles.
+  now_ += 30;
+  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1").error().code, core::ErrorCode::kUnauthorized);
+  now_ += 30;
+  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.1").error().message, Auth::LoginThrottledMessage(30));
+  now_ += 30;
+  EXPECT_TRUE(auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.1").ok());
+  // Success forgets the pair's failures.
+  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1").error().code, core::ErrorCode::kUnauthorized);
+}
+
+TEST_F(AuthTest, AMemberLogsInFromAnotherAddressWhileAnAttackerHammersTheirName) {
+  SignUp("ada");
+  for (int i = 0; i < 50; ++i) (void)auth_->LogIn(*accounts_, "ada", "wrong-password", "198.51.100.7");
+  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "password123", "198.51.100.7").error().code,
+            core::ErrorCode::kRateLimited);
+  auto member = auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.2");
+  EXPECT_TRUE(member.ok()) << member.error().message;
+}
+
+// Runs `n` log-ins at once (a barrier starts them together), each on its own connection, with a
+// password-check hook that holds every check until either more than `limit` checks have begun
+// (the bug) or every other log-in has been refused without one. No sleeps: the hook waits on
+// what the other threads do.
+struct ConcurrentLogins {
+  int limit = 0;
+  int n = 0;
+  std::mutex mutex;
+  std::condition_variable changed;
+  int checks = 0;
+  int refused = 0;
+  std::vector<core::ErrorCode> errors;
+
+  void OnCheck() {
+    std::unique_lock lock(mutex);
+    ++checks;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(20), [this] { return checks > limit || checks + refused >= n; });
+  }
+
+  template <typename Attempt>
+  void Run(const std::string& db_path, Attempt attempt) {
+    std::barrier start(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        auto db = store::Database::Open(db_path);
+        ASSERT_TRUE(db.ok());
+        store::AccountStore accounts(*db.value());
+        start.arrive_and_wait();
+        auto r = attempt(accounts, i);
+        std::lock_guard lock(mutex);
+        if (!r.ok()) {
+          errors.push_back(r.error().code);
+          if (r.error().code != core::ErrorCode::kUnauthorized) ++refused;
+        }
+        changed.notify_all();
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+};
+
+TEST_F(AuthTest, ConcurrentLoginsAtFourOfFiveFailuresGetOnePasswordCheck) {
+  SignUp("ada");
+  for (int i = 0; i < 4; ++i) (void)auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1");
+  ConcurrentLogins run;
+  run.limit = 1;
+  run.n = 30;
+  AuthConfig config = auth_->config();
+  config.on_password_check = [&run] { run.OnCheck(); };
+  config.password_check_wait_ms = 5000;
+  Auth auth(config);
+  run.Run(db_path(), [&](store::AccountStore& accounts, int) {
+    return auth.LogIn(accounts, "ada", "wrong-password", "10.0.0.1");
+  });
+  EXPECT_EQ(run.checks, 1);
+  EXPECT_EQ(run.refused, 29);
+  EXPECT_EQ(std::count(run.errors.begin(), run.errors.end(), core::ErrorCode::kRateLimited), 29);
+}
+
+TEST_F(AuthTest, ConcurrentPasswordChecksNeverExceedTheBoundAndTheRestGet503Promptly) {
+  for (int i = 0; i < 8; ++i) SignUp("user" + std::to_string(i));
+  ConcurrentLogins run;
+  run.limit = 2;
+  run.n = 8;
+  AuthConfig config = auth_->config();
+  config.max_concurrent_password_checks = 2;
+  config.password_check_wait_ms = 0;
+  config.on_password_check = [&run] { run.OnCheck(); };
+  Auth auth(config);
+  run.Run(db_path(), [&](store::AccountStore& accounts, int i) {
+    return auth.LogIn(accounts, "user" + std::to_string(i), "password123", "10.0.0." + std::to_string(i));
+  });
+  EXPECT_EQ(run.checks, 2);
+  EXPECT_EQ(run.refused, 6);
+  EXPECT_EQ(std::count(run.errors.begin(), run.errors.end(), core::ErrorCode::kUnavailable), 6);
 }
 
 TEST_F(AuthTest, OneIpIsLimitedAcrossNames) {
