@@ -93,6 +93,7 @@ std::string UrlEncode(std::string_view text);
 // TeX in titles and abstracts made readable without a TeX engine: $…$ spans keep their text in a
 // <span class="tex">, common macros become Unicode (\alpha → α, \leq → ≤), ^{…}/_{…} become
 // <sup>/<sub>, font commands (\mathcal{O}, \textbf{x}) keep their argument. Everything is escaped.
+// Linear in the text; groups nested more than 32 deep are shown as their escaped source.
 Html RenderTex(std::string_view text);
 // The same for plain-text outputs (feeds, <title>): macros to Unicode, $ and braces dropped.
 std::string TexToPlain(std::string_view text);
