@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "mail/mail_config.hpp"
 #include "mail/time_zone.hpp"
 #include "search/search_service.hpp"
@@ -333,7 +334,9 @@ RenderedDigest RenderDigest(const Digest& digest, const DigestLinks& links, cons
         h += "<span style=\"color:#555\">" + EscapeHtml(AuthorLine(p.authors, 3)) + "</span><br>\n";
       h += "<span style=\"color:#777;font-size:13px\">" + EscapeHtml(meta) + "</span>";
       if (!p.abstract.empty()) h += "<br>\n<span style=\"font-size:14px\">" + EscapeHtml(Shorten(p.abstract, 300)) + "</span>";
-      if (p.github_repo) h += "<br>\n<a href=\"" + EscapeHtml(*p.github_repo) + "\">code</a>";
+      // The same rule as the site's pages: only absolute http(s) links from records.
+      if (auto repo = core::SafeHttpUrl(p.github_repo.value_or("")))
+        h += "<br>\n<a href=\"" + EscapeHtml(*repo) + "\">code</a>";
       h += "</li>\n";
     }
     h += "</ol>\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "store/daily_list.hpp"
 #include "web/handlers.hpp"
 #include "web/params.hpp"
@@ -69,8 +70,8 @@ void SendAtom(Response& res, Context& ctx, const FeedMeta& meta, const std::vect
     for (const auto& a : p.authors) out += "<author><name>" + XmlText(a) + "</name></author>\n";
     out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlText(base + "/papers/" + p.id) + "\"/>\n";
     out += "<link rel=\"related\" type=\"text/html\" href=\"https://arxiv.org/abs/" + XmlText(p.id) + "\"/>\n";
-    if (p.github_repo && !p.github_repo->empty() && SafeUrl(*p.github_repo) != "#")
-      out += "<link rel=\"related\" title=\"Code\" href=\"" + XmlText(*p.github_repo) + "\"/>\n";
+    if (auto repo = core::SafeHttpUrl(p.github_repo.value_or("")))
+      out += "<link rel=\"related\" title=\"Code\" href=\"" + XmlText(*repo) + "\"/>\n";
     for (const auto& c : p.categories) out += "<category term=\"" + XmlText(c) + "\"/>\n";
     std::string summary = PlainSummary(p);
     if (item.upvotes >= 0) summary = std::to_string(item.upvotes) + " upvotes. " + summary;

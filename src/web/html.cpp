@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 namespace paperfeed::web {
 
@@ -62,20 +63,11 @@ Html Join(const std::vector<Html>& parts, const Html& separator) {
 }
 
 std::string SafeUrl(std::string_view url) {
-  auto starts = [&](std::string_view prefix) {
-    if (url.size() < prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      char c = url[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != prefix[i]) return false;
-    }
-    return true;
-  };
+  if (auto absolute = core::SafeHttpUrl(url)) return *absolute;
   for (char c : url) {
     // Control characters and spaces let a scheme hide ("java\tscript:"); refuse them outright.
     if (static_cast<unsigned char>(c) <= 0x20) return "#";
   }
-  if (starts("https://") || starts("http://")) return std::string(url);
   if (!url.empty() && url[0] == '/' && (url.size() == 1 || (url[1] != '/' && url[1] != '\\'))) return std::string(url);
   return "#";
 }
