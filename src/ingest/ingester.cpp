@@ -12,6 +12,7 @@
 #include "ingest/arxiv_json_parser.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/parsers.hpp"
+#include "ingest/record_rules.hpp"
 
 namespace paperfeed::ingest {
 namespace {
@@ -114,6 +115,12 @@ Ingester::Ingester(store::Catalogue& catalogue, IngestOptions options)
 Ingester::~Ingester() = default;
 
 void Ingester::OnRecord(IngestRecord&& record) {
+  // Every parser's records pass the same rules before the catalogue (the bulk path applies them
+  // in its parsing thread instead).
+  if (auto prepared = PrepareRecord(record); !prepared) {
+    OnError({current_source_, "paper " + record.paper.id, prepared.error().message});
+    return;
+  }
   pending_.push_back(std::move(record));
   if (pending_.size() >= options_.batch_size) {
     auto r = WriteBatch(pending_);
@@ -241,6 +248,11 @@ core::Result<void> Ingester::IngestFile(const std::string& path) {
 }
 
 core::Result<void> Ingester::IngestDocument(std::string_view document, const std::string& source, InputFormat format) {
+  current_source_ = source;
+  struct ClearSource {
+    std::string& source;
+    ~ClearSource() { source.clear(); }
+  } clear_source{current_source_};
   if (format == InputFormat::kAuto) format = DetectFormat(document.substr(0, 4096));
   switch (format) {
     case InputFormat::kAtom: ParseArxivAtom(document, source, *this); break;
@@ -308,6 +320,9 @@ core::Result<void> Ingester::IngestJsonLines(const std::string& path) {
     while (reader->Next(line)) {
       if (IsBlank(line)) continue;
       auto record = parser.Parse(line);
+      if (record) {
+        if (auto prepared = PrepareRecord(record.value()); !prepared) record = prepared.error();
+      }
       if (record) {
         chunk.records.push_back(std::move(record.value()));
       } else {

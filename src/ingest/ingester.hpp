@@ -62,6 +62,7 @@ class Ingester final : public RecordSink {
   IngestOptions options_;
   IngestSummary summary_;
   std::vector<IngestRecord> pending_;
+  std::string current_source_;  // the document being parsed, for errors raised in OnRecord
   core::Error deferred_error_;
   bool has_deferred_error_ = false;
 };
