@@ -62,6 +62,34 @@ Html Join(const std::vector<Html>& parts, const Html& separator) {
   return Html::Trusted(std::move(out));
 }
 
+Html TextParagraphs(std::string_view text) {
+  const std::string body = core::SanitisedText(text, core::TextKind::kMultiline);
+  Html out;
+  Html paragraph;
+  bool open = false;
+  size_t start = 0;
+  auto flush = [&] {
+    if (open) out += Render("<p>{}</p>", paragraph);
+    paragraph = Html();
+    open = false;
+  };
+  while (start <= body.size()) {
+    size_t nl = body.find('\n', start);
+    std::string_view line = std::string_view(body).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    if (line.find_first_not_of(' ') == std::string_view::npos) {
+      flush();
+    } else {
+      if (open) paragraph += Render("<br>");
+      paragraph += Html::Text(line);
+      open = true;
+    }
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  flush();
+  return out;
+}
+
 std::string SafeUrl(std::string_view url) {
   if (auto absolute = core::SafeHttpUrl(url)) return *absolute;
   for (char c : url) {

@@ -85,6 +85,11 @@ Html Render(Template tmpl, const Args&... args) {
 // Concatenates fragments.
 Html Join(const std::vector<Html>& parts, const Html& separator = Html());
 
+// Plain text someone typed (a comment) as paragraphs: cleaned with core::SanitiseText (controls,
+// bidi overrides and ill-formed UTF-8 never reach the page, even when stored before that rule),
+// blank lines split paragraphs, single line breaks become <br>, everything escaped.
+Html TextParagraphs(std::string_view text);
+
 // A URL that is safe in href/src: http(s)://… or a path on this site ("/…", not "//…"); else "#".
 std::string SafeUrl(std::string_view url);
 // Percent-encodes a query parameter value or a path segment (RFC 3986 unreserved kept).

@@ -15,7 +15,8 @@ namespace {
 core::Paper HostilePaper() {
   core::Paper p;
   p.id = "2501.00001";
-  p.title = std::string("Bad \xFF byte, NUL \0, ESC \x1B, U+FFFE \xEF\xBF\xBE, overlong \xC0\xAF", 53);
+  static constexpr char kTitle[] = "Bad \xFF byte, NUL \0, ESC \x1B, U+FFFE \xEF\xBF\xBE, overlong \xC0\xAF";
+  p.title = std::string(kTitle, sizeof kTitle - 1);
   p.abstract = "Surrogate \xED\xA0\x80 and truncated \xE2\x89 and $x^{\x01}$ <b>&";
   p.authors = {"Eve \x02", "\xE2\x80\xAE" "Mallory"};
   p.categories = {"cs.LG\x7F"};
