@@ -39,12 +39,25 @@ std::string ShortDay(const CivilDate& d) {
   return buf;
 }
 
+// Records ingested before ingest cleaned text may still hold a NUL or a bidi override; the
+// digest cleans again, so such a title can never break the subject line.
+std::string OneLine(std::string_view text) {
+  return core::NormaliseWhitespace(core::SanitisedText(text, core::TextKind::kLine));
+}
+
+std::vector<std::string> OneLineEach(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(OneLine(item));
+  return out;
+}
+
 DigestPaper FromPaper(const core::Paper& p, int64_t upvotes) {
   DigestPaper d;
   d.id = p.id;
-  d.title = core::NormaliseWhitespace(p.title);
-  d.authors = p.authors;
-  d.abstract = core::NormaliseWhitespace(p.abstract);
+  d.title = OneLine(p.title);
+  d.authors = OneLineEach(p.authors);
+  d.abstract = OneLine(p.abstract);
   d.primary_category = p.primary_category;
   d.published = p.published.substr(0, 10);
   d.upvotes = upvotes;
@@ -55,9 +68,9 @@ DigestPaper FromPaper(const core::Paper& p, int64_t upvotes) {
 DigestPaper FromRow(const store::DigestPaperRow& p) {
   DigestPaper d;
   d.id = p.id;
-  d.title = core::NormaliseWhitespace(p.title);
-  d.authors = p.authors;
-  d.abstract = core::NormaliseWhitespace(p.abstract);
+  d.title = OneLine(p.title);
+  d.authors = OneLineEach(p.authors);
+  d.abstract = OneLine(p.abstract);
   d.primary_category = p.primary_category;
   d.published = p.published.substr(0, 10);
   d.upvotes = p.upvotes;
