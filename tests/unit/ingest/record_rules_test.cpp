@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include "core/text.hpp"
 #include "ingest/ingester.hpp"
 #include "test_support.hpp"
@@ -137,6 +139,108 @@ TEST(PrepareRecordTest, IsIdempotentSoARerunFindsRecordsUnchanged) {
   ASSERT_TRUE(PrepareRecord(again).ok());
   EXPECT_EQ(again.paper.title, record.paper.title);
   EXPECT_EQ(again.paper.abstract, record.paper.abstract);
+}
+
+std::string JsonLine(const std::string& id, const std::string& title, const std::string& abstract = "An abstract.",
+                     const std::string& authors = "A. Person") {
+  return R"({"id":")" + id + R"(","title":")" + title + R"(","abstract":")" + abstract + R"(","authors":")" + authors +
+         R"(","categories":"cs.LG","versions":[{"version":"v1","created":"Mon, 6 Jan 2025 00:00:00 GMT"}]})";
+}
+
+TEST_F(RecordRulesTest, ALineOverTheLimitIsSkippedByFileAndLineAndTheRestIsStored) {
+  // 64 MiB of one line compress to a few dozen KB: the shape of the 400 MB line that took 1.4 GB.
+  const auto path = dir_.File("dump.jsonl.gz");
+  gzFile gz = gzopen(path.c_str(), "wb");
+  std::string first = JsonLine("2501.00001", "Before") + "\n";
+  gzwrite(gz, first.data(), static_cast<unsigned>(first.size()));
+  std::string block(1 << 20, 'x');
+  std::string open = R"({"id":"2501.00002","title":")";
+  gzwrite(gz, open.data(), static_cast<unsigned>(open.size()));
+  for (int i = 0; i < 64; ++i) gzwrite(gz, block.data(), static_cast<unsigned>(block.size()));
+  std::string rest = "\"}\n" + JsonLine("2501.00003", "After") + "\n";
+  gzwrite(gz, rest.data(), static_cast<unsigned>(rest.size()));
+  gzclose(gz);
+
+  Ingester ingester(*catalogue_, Quiet());
+  ASSERT_TRUE(ingester.IngestPaths({path}).ok());
+  const auto& s = ingester.summary();
+  EXPECT_EQ(s.inserted, 2);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].source, path);
+  EXPECT_EQ(s.errors[0].location, "line 2");
+  EXPECT_NE(s.errors[0].reason.find("over the limit of " + std::to_string(kDefaultMaxLineBytes)), std::string::npos)
+      << s.errors[0].reason;
+  EXPECT_NE(s.errors[0].reason.find(std::to_string(open.size() + (64u << 20) + 2) + " bytes"), std::string::npos)
+      << s.errors[0].reason;
+}
+
+TEST(LineReaderTest, ReportsEveryLineOverTheLimitAndReadsTheOthers) {
+  testing::TempDir dir;
+  auto path = dir.Write("lines.txt", "short\n" + std::string(100, 'a') + "\nok\n" + std::string(50, 'b'));
+  auto reader = LineReader::Open(path, 20).value();
+  std::string_view line;
+  ASSERT_TRUE(reader->Next(line));
+  EXPECT_EQ(line, "short");
+  EXPECT_FALSE(reader->line_too_long());
+  ASSERT_TRUE(reader->Next(line));
+  EXPECT_TRUE(reader->line_too_long());
+  EXPECT_EQ(reader->skipped_line_bytes(), 100u);
+  EXPECT_EQ(reader->line_number(), 2u);
+  ASSERT_TRUE(reader->Next(line));
+  EXPECT_EQ(line, "ok");
+  EXPECT_FALSE(reader->line_too_long());
+  ASSERT_TRUE(reader->Next(line));  // the last line, without a line break
+  EXPECT_TRUE(reader->line_too_long());
+  EXPECT_EQ(reader->skipped_line_bytes(), 50u);
+  EXPECT_FALSE(reader->Next(line));
+}
+
+TEST_F(RecordRulesTest, FieldsOverTheirLimitsRejectTheRecordNamingLineAndField) {
+  std::string many_authors;
+  for (int i = 0; i < 10'001; ++i) many_authors += (i ? ", " : "") + std::string("A. B");
+  auto path = dir_.Write("dump.jsonl", JsonLine("2501.00001", std::string(2'001, 't')) + "\n" +
+                                           JsonLine("2501.00002", "Fine") + "\n" +
+                                           JsonLine("2501.00003", "Long abstract", std::string(100'001, 'a')) + "\n" +
+                                           JsonLine("2501.00004", "Crowd", "x", many_authors) + "\n");
+  Ingester ingester(*catalogue_, Quiet());
+  ASSERT_TRUE(ingester.IngestPaths({path}).ok());
+  const auto& s = ingester.summary();
+  EXPECT_EQ(s.inserted, 1);
+  ASSERT_EQ(s.errors.size(), 3u);
+  EXPECT_EQ(s.errors[0].location, "line 1");
+  EXPECT_NE(s.errors[0].reason.find("field 'title' has 2001 bytes, over the limit of 2000"), std::string::npos)
+      << s.errors[0].reason;
+  EXPECT_EQ(s.errors[1].location, "line 3");
+  EXPECT_NE(s.errors[1].reason.find("field 'abstract'"), std::string::npos) << s.errors[1].reason;
+  EXPECT_EQ(s.errors[2].location, "line 4");
+  EXPECT_NE(s.errors[2].reason.find("field 'authors' has 10001 names"), std::string::npos) << s.errors[2].reason;
+}
+
+TEST_F(RecordRulesTest, ADocumentRecordOverALimitIsNamedByIdAndTheOthersAreStored) {
+  std::string big(200'000, 'a');
+  std::string doc = R"([{"paper":{"id":"2512.00001","title":"Huge","summary":")" + big +
+                    R"(","publishedAt":"2025-12-31T04:19:33.000Z"}},)"
+                    R"({"paper":{"id":"2512.00002","title":"Fine","summary":"ok","publishedAt":"2025-12-31T04:19:33.000Z"}}])";
+  Ingester ingester(*catalogue_, Quiet());
+  ASSERT_TRUE(ingester.IngestDocument(doc, "2026-01-02.json", InputFormat::kHfDaily).ok());
+  ASSERT_TRUE(ingester.Flush().ok());
+  const auto& s = ingester.summary();
+  EXPECT_EQ(s.inserted, 1);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].source, "2026-01-02.json");
+  EXPECT_EQ(s.errors[0].location, "paper 2512.00001");
+  EXPECT_NE(s.errors[0].reason.find("field 'abstract' has 200000 bytes"), std::string::npos) << s.errors[0].reason;
+}
+
+TEST_F(RecordRulesTest, ADocumentFileOverTheLimitIsRefusedNamingIt) {
+  IngestOptions options = Quiet();
+  options.max_document_bytes = 1000;
+  options.format = InputFormat::kHfDaily;
+  auto path = dir_.Write("2026-01-02.json", "[" + std::string(2000, ' ') + "]");
+  Ingester ingester(*catalogue_, options);
+  ASSERT_TRUE(ingester.IngestPaths({path}).ok());
+  ASSERT_EQ(ingester.summary().errors.size(), 1u);
+  EXPECT_NE(ingester.summary().errors[0].reason.find(path), std::string::npos);
 }
 
 }  // namespace
