@@ -389,7 +389,10 @@ class TexRenderer {
   std::string out_;
 };
 
-std::string RenderTexText(std::string_view text, bool html) {
+std::string RenderTexText(std::string_view raw, bool html) {
+  // Titles and abstracts are cleaned at ingest; records stored before that rule may still hold a
+  // NUL or ill-formed UTF-8, which must not reach a page or a feed either.
+  const std::string text = core::SanitisedText(raw, core::TextKind::kMultiline);
   TexSource source(text);
   return TexRenderer(source, text, html, 0).Run();
 }
