@@ -18,7 +18,7 @@ gen-corpus:
 demo-data:
 	/usr/bin/python3 scripts/make_demo_slice.py
 
-# libFuzzer targets for every parser (clang, ASan + UBSan in build-fuzz): make fuzz FUZZ_SECONDS=180
+# libFuzzer targets for every parser and the TeX and comment renderers (clang, ASan + UBSan in build-fuzz): make fuzz FUZZ_SECONDS=180
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -90,6 +90,107 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// One decoded UTF-8 sequence: its code point and byte length, or, when ill-formed, the length of
+// its maximal subpart (Unicode 15, §3.9 "U+FFFD Substitution of Maximal Subparts"), which becomes
+// one U+FFFD. Overlong forms, surrogates and code points past U+10FFFF are ill-formed.
+struct Utf8Sequence {
+  char32_t code_point;
+  size_t length;
+  bool valid;
+};
+
+Utf8Sequence DecodeUtf8(std::string_view s, size_t i) {
+  auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return {b0, 1, true};
+  size_t trailing = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range allowed for the second byte (Table 3-7)
+  if (b0 >= 0xC2 && b0 <= 0xDF) trailing = 1;
+  else if (b0 == 0xE0) trailing = 2, lo = 0xA0;
+  else if (b0 == 0xED) trailing = 2, hi = 0x9F;
+  else if (b0 >= 0xE1 && b0 <= 0xEF) trailing = 2;
+  else if (b0 == 0xF0) trailing = 3, lo = 0x90;
+  else if (b0 >= 0xF1 && b0 <= 0xF3) trailing = 3;
+  else if (b0 == 0xF4) trailing = 3, hi = 0x8F;
+  else return {0xFFFD, 1, false};
+  char32_t cp = b0 & (0x3F >> trailing);
+  size_t length = 1;
+  for (size_t k = 0; k < trailing; ++k, ++length) {
+    if (i + length >= s.size()) return {0xFFFD, length, false};
+    auto b = static_cast<unsigned char>(s[i + length]);
+    if (b < lo || b > hi) return {0xFFFD, length, false};
+    lo = 0x80, hi = 0xBF;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  return {cp, length, true};
+}
+
+enum class CharAction { kKeep, kDrop, kSpace, kNewline, kReplace };
+
+CharAction Classify(char32_t cp, TextKind kind) {
+  bool line = kind == TextKind::kLine;
+  if (cp < 0x20) {
+    if (cp == '\n') return line ? CharAction::kSpace : CharAction::kKeep;
+    if (cp == '\t' || cp == '\v' || cp == '\f') return CharAction::kSpace;
+    if (cp == '\r') return line ? CharAction::kSpace : CharAction::kNewline;
+    return CharAction::kDrop;
+  }
+  if (cp < 0x7F) return CharAction::kKeep;
+  if (cp <= 0x9F) return CharAction::kDrop;  // DEL and the C1 controls
+  if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return CharAction::kDrop;
+  if (cp == 0x2028 || cp == 0x2029) return line ? CharAction::kSpace : CharAction::kNewline;
+  if (cp == 0xFFFE || cp == 0xFFFF) return CharAction::kReplace;
+  return CharAction::kKeep;
+}
+
+// The offset of the first byte the rule changes, or npos. Plain ASCII is the common case.
+size_t FirstUnclean(std::string_view text, TextKind kind) {
+  for (size_t i = 0; i < text.size();) {
+    auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      ++i;
+      continue;
+    }
+    Utf8Sequence seq = DecodeUtf8(text, i);
+    if (!seq.valid || Classify(seq.code_point, kind) != CharAction::kKeep) return i;
+    i += seq.length;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string SanitisedText(std::string_view text, TextKind kind) {
+  size_t first = FirstUnclean(text, kind);
+  if (first == std::string_view::npos) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  out.append(text.substr(0, first));
+  for (size_t i = first; i < text.size();) {
+    Utf8Sequence seq = DecodeUtf8(text, i);
+    CharAction action = seq.valid ? Classify(seq.code_point, kind) : CharAction::kReplace;
+    switch (action) {
+      case CharAction::kKeep: out.append(text.substr(i, seq.length)); break;
+      case CharAction::kDrop: break;
+      case CharAction::kSpace: out.push_back(' '); break;
+      case CharAction::kNewline:
+        // CR LF is one line break.
+        if (!(seq.code_point == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out.push_back('\n');
+        break;
+      case CharAction::kReplace: out.append("\xEF\xBF\xBD"); break;
+    }
+    i += seq.length;
+  }
+  return out;
+}
+
+bool SanitiseText(std::string& text, TextKind kind) {
+  if (FirstUnclean(text, kind) == std::string_view::npos) return false;
+  text = SanitisedText(text, kind);
+  return true;
+}
+
 bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 bool EndsWith(std::string_view text, std::string_view suffix) {

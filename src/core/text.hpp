@@ -32,6 +32,19 @@ class Fingerprint {
 void AppendHtmlEscaped(std::string& out, std::string_view text);
 std::string HtmlEscape(std::string_view text);
 
+// What a piece of text is for: one line (a title, a name, a category), or running text that keeps
+// its line breaks (an abstract, a comment).
+enum class TextKind { kLine, kMultiline };
+
+// The one character-level rule for text that reaches pages, feeds and mail, applied at ingest and
+// to comments: valid UTF-8 (each ill-formed sequence becomes one U+FFFD), no C0/C1 control
+// characters (tab, CR, LF, VT, FF become a space in kLine; in kMultiline LF and CR LF become LF and
+// tab a space), no bidirectional embedding, override or isolate characters (U+202A–U+202E,
+// U+2066–U+2069), U+2028/U+2029 as a space or LF, and U+FFFE/U+FFFF (not XML characters) as U+FFFD.
+// Cleans `text` in place; returns whether anything changed. Idempotent, and linear in the text.
+bool SanitiseText(std::string& text, TextKind kind);
+std::string SanitisedText(std::string_view text, TextKind kind);
+
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLowerAscii(std::string_view text);

@@ -12,6 +12,7 @@
 #include "ingest/arxiv_json_parser.hpp"
 #include "ingest/input_file.hpp"
 #include "ingest/parsers.hpp"
+#include "ingest/record_rules.hpp"
 
 namespace paperfeed::ingest {
 namespace {
@@ -114,6 +115,12 @@ Ingester::Ingester(store::Catalogue& catalogue, IngestOptions options)
 Ingester::~Ingester() = default;
 
 void Ingester::OnRecord(IngestRecord&& record) {
+  // Every parser's records pass the same rules before the catalogue (the bulk path applies them
+  // in its parsing thread instead).
+  if (auto prepared = PrepareRecord(record, options_.limits); !prepared) {
+    OnError({current_source_, "paper " + record.paper.id, prepared.error().message});
+    return;
+  }
   pending_.push_back(std::move(record));
   if (pending_.size() >= options_.batch_size) {
     auto r = WriteBatch(pending_);
@@ -213,7 +220,7 @@ core::Result<void> Ingester::IngestPaths(const std::vector<std::string>& paths) 
 core::Result<void> Ingester::IngestFile(const std::string& path) {
   InputFormat format = options_.format;
   if (format == InputFormat::kAuto || format == InputFormat::kArxivJson) {
-    auto reader = LineReader::Open(path);
+    auto reader = LineReader::Open(path, options_.max_line_bytes);
     if (!reader) return reader.error();
     if (format == InputFormat::kAuto) {
       // Sniff the first lines (decompressed) to pick the parser.
@@ -232,7 +239,7 @@ core::Result<void> Ingester::IngestFile(const std::string& path) {
     }
   }
   if (format == InputFormat::kArxivJson) return IngestJsonLines(path);
-  auto document = ReadWholeFile(path);
+  auto document = ReadWholeFile(path, options_.max_document_bytes);
   if (!document) {
     OnError({path, "", document.error().message});
     return {};
@@ -241,6 +248,11 @@ core::Result<void> Ingester::IngestFile(const std::string& path) {
 }
 
 core::Result<void> Ingester::IngestDocument(std::string_view document, const std::string& source, InputFormat format) {
+  current_source_ = source;
+  struct ClearSource {
+    std::string& source;
+    ~ClearSource() { source.clear(); }
+  } clear_source{current_source_};
   if (format == InputFormat::kAuto) format = DetectFormat(document.substr(0, 4096));
   switch (format) {
     case InputFormat::kAtom: ParseArxivAtom(document, source, *this); break;
@@ -283,7 +295,7 @@ core::Result<void> Ingester::IngestDocument(std::string_view document, const std
 // at most a few chunks in flight so that memory does not grow with the file.
 core::Result<void> Ingester::IngestJsonLines(const std::string& path) {
   if (auto r = Flush(); !r) return r;
-  auto opened = LineReader::Open(path);
+  auto opened = LineReader::Open(path, options_.max_line_bytes);
   if (!opened) return opened.error();
   std::unique_ptr<LineReader> reader = std::move(opened.value());
   const uint64_t total_bytes = reader->file_size();
@@ -306,8 +318,17 @@ core::Result<void> Ingester::IngestJsonLines(const std::string& path) {
     ParsedChunk chunk;
     std::string_view line;
     while (reader->Next(line)) {
-      if (IsBlank(line)) continue;
-      auto record = parser.Parse(line);
+      if (!reader->line_too_long() && IsBlank(line)) continue;
+      core::Result<IngestRecord> record =
+          reader->line_too_long()
+              ? core::Result<IngestRecord>(core::MakeError(
+                    core::ErrorCode::kInvalidInput,
+                    "the line has " + std::to_string(reader->skipped_line_bytes()) + " bytes, over the limit of " +
+                        std::to_string(reader->max_line_bytes()) + "; skipped without reading it into memory"))
+              : parser.Parse(line);
+      if (record) {
+        if (auto prepared = PrepareRecord(record.value(), options_.limits); !prepared) record = prepared.error();
+      }
       if (record) {
         chunk.records.push_back(std::move(record.value()));
       } else {

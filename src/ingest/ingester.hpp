@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "ingest/input_file.hpp"
 #include "ingest/record.hpp"
+#include "ingest/record_rules.hpp"
 #include "store/catalogue.hpp"
 
 namespace paperfeed::ingest {
@@ -19,6 +21,11 @@ struct IngestOptions {
   // Hugging Face days archived as Python repr() strings: rejected with one message per file by
   // default (a broken fetcher should be noticed), converted with a strict reader when true.
   bool salvage_python_repr = false;
+  // Bounds on hostile input: a longer line of a JSON-lines file is skipped and reported by file
+  // and line, a larger document file is refused, a record with a larger field is rejected.
+  size_t max_line_bytes = kDefaultMaxLineBytes;
+  size_t max_document_bytes = kDefaultMaxDocumentBytes;
+  RecordLimits limits;
 };
 
 // Counts of one run. read = inserted + updated + unchanged + rejected.
@@ -62,6 +69,7 @@ class Ingester final : public RecordSink {
   IngestOptions options_;
   IngestSummary summary_;
   std::vector<IngestRecord> pending_;
+  std::string current_source_;  // the document being parsed, for errors raised in OnRecord
   core::Error deferred_error_;
   bool has_deferred_error_ = false;
 };

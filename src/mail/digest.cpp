@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "mail/mail_config.hpp"
 #include "mail/time_zone.hpp"
 #include "search/search_service.hpp"
@@ -38,12 +39,25 @@ std::string ShortDay(const CivilDate& d) {
   return buf;
 }
 
+// Records ingested before ingest cleaned text may still hold a NUL or a bidi override; the
+// digest cleans again, so such a title can never break the subject line.
+std::string OneLine(std::string_view text) {
+  return core::NormaliseWhitespace(core::SanitisedText(text, core::TextKind::kLine));
+}
+
+std::vector<std::string> OneLineEach(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(OneLine(item));
+  return out;
+}
+
 DigestPaper FromPaper(const core::Paper& p, int64_t upvotes) {
   DigestPaper d;
   d.id = p.id;
-  d.title = core::NormaliseWhitespace(p.title);
-  d.authors = p.authors;
-  d.abstract = core::NormaliseWhitespace(p.abstract);
+  d.title = OneLine(p.title);
+  d.authors = OneLineEach(p.authors);
+  d.abstract = OneLine(p.abstract);
   d.primary_category = p.primary_category;
   d.published = p.published.substr(0, 10);
   d.upvotes = upvotes;
@@ -54,9 +68,9 @@ DigestPaper FromPaper(const core::Paper& p, int64_t upvotes) {
 DigestPaper FromRow(const store::DigestPaperRow& p) {
   DigestPaper d;
   d.id = p.id;
-  d.title = core::NormaliseWhitespace(p.title);
-  d.authors = p.authors;
-  d.abstract = core::NormaliseWhitespace(p.abstract);
+  d.title = OneLine(p.title);
+  d.authors = OneLineEach(p.authors);
+  d.abstract = OneLine(p.abstract);
   d.primary_category = p.primary_category;
   d.published = p.published.substr(0, 10);
   d.upvotes = p.upvotes;
@@ -333,7 +347,9 @@ RenderedDigest RenderDigest(const Digest& digest, const DigestLinks& links, cons
         h += "<span style=\"color:#555\">" + EscapeHtml(AuthorLine(p.authors, 3)) + "</span><br>\n";
       h += "<span style=\"color:#777;font-size:13px\">" + EscapeHtml(meta) + "</span>";
       if (!p.abstract.empty()) h += "<br>\n<span style=\"font-size:14px\">" + EscapeHtml(Shorten(p.abstract, 300)) + "</span>";
-      if (p.github_repo) h += "<br>\n<a href=\"" + EscapeHtml(*p.github_repo) + "\">code</a>";
+      // The same rule as the site's pages: only absolute http(s) links from records.
+      if (auto repo = core::SafeHttpUrl(p.github_repo.value_or("")))
+        h += "<br>\n<a href=\"" + EscapeHtml(*repo) + "\">code</a>";
       h += "</li>\n";
     }
     h += "</ol>\n";

@@ -27,6 +27,17 @@ int64_t UnixNow() {
 
 std::string Domain(const std::string& address) { return address.substr(address.rfind('@') + 1); }
 
+// Failures that would stop every subscriber's digest alike (the database or the disk): the run
+// stops. Anything else belongs to one subscriber's data and costs only that digest.
+bool StopsTheRun(const core::Error& error) {
+  return error.code == ErrorCode::kIo || error.code == ErrorCode::kUnavailable;
+}
+
+std::string NotRendered(const store::Subscriber& subscriber, const core::Error& error) {
+  return "digest for subscriber " + std::to_string(subscriber.id) + " <" + subscriber.email +
+         "> not rendered: " + error.message + " (the next run tries again)";
+}
+
 }  // namespace
 
 Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscriber& subscriber,
@@ -92,7 +103,12 @@ Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& so
       continue;
     }
     auto digest = BuildDigest(subscriber, period, source, links.config().topic_results, &report.warnings);
-    if (!digest) return digest.error();
+    if (!digest) {
+      if (StopsTheRun(digest.error())) return digest.error();
+      ++report.failed;
+      report.warnings.push_back(NotRendered(subscriber, digest.error()));
+      continue;
+    }
     store::OutboxMessage row;
     row.subscriber_id = subscriber.id;
     row.period_key = period.key;
@@ -107,7 +123,13 @@ Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& so
     } else {
       row.message_id = MakeMessageId(domain);
       auto message = BuildDigestMessage(*digest, subscriber, links, zone, now, row.message_id);
-      if (!message) return MakeError(message.error().code, subscriber.email + ": " + message.error().message);
+      if (!message) {
+        // One subscriber's message that cannot be built (a stored address or title that breaks a
+        // header) once stopped the digests of everyone; it is left without a row instead.
+        ++report.failed;
+        report.warnings.push_back(NotRendered(subscriber, message.error()));
+        continue;
+      }
       row.message = std::move(*message);
       ++pending_rendered;
     }

@@ -34,6 +34,7 @@ struct RenderReport {
   int rendered = 0;     // new outbox rows with a digest
   int already = 0;      // had their row from an earlier (perhaps interrupted) run
   int empty = 0;        // nothing to say: recorded as skipped, not sent
+  int failed = 0;       // could not be rendered (named in warnings); no row, so the next run retries
   std::vector<std::string> warnings;
 };
 
@@ -43,7 +44,9 @@ core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::
                                              const std::string& message_id);
 
 // Renders and records (in transactions of a few hundred rows) the digests of every active
-// subscriber of `period` that has no outbox row for it yet. Safe to rerun at any point.
+// subscriber of `period` that has no outbox row for it yet. Safe to rerun at any point. A digest
+// that fails for one subscriber is counted in `failed` and named in `warnings`, and the run goes
+// on; only database and I/O failures end it.
 core::Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& source,
                                          const SubscriptionService& links, const TimeZone& zone,
                                          const DigestPeriodInfo& period, int64_t now,

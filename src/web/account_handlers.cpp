@@ -177,35 +177,8 @@ std::string PaperPath(const std::string& paper_id) { return "/papers/" + paper_i
 
 std::string FormatTime(int64_t unix_seconds) { return core::UnixToIso(unix_seconds); }
 
-// Comment text as paragraphs: blank lines split paragraphs, single newlines become <br>. Every
-// piece goes through Render, so the text stays text.
-Html CommentBody(const std::string& body) {
-  Html out;
-  Html paragraph;
-  bool open = false;
-  size_t start = 0;
-  auto flush = [&] {
-    if (open) out += Render("<p>{}</p>", paragraph);
-    paragraph = Html();
-    open = false;
-  };
-  while (start <= body.size()) {
-    size_t nl = body.find('\n', start);
-    std::string line = body.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) {
-      flush();
-    } else {
-      if (open) paragraph += Render("<br>");
-      paragraph += Html::Text(line);
-      open = true;
-    }
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  flush();
-  return out;
-}
+// Comment text as paragraphs (web/html's TextParagraphs: cleaned, escaped, <p> and <br>).
+Html CommentBody(const std::string& body) { return TextParagraphs(body); }
 
 Html ErrorNote(const std::string& message) {
   if (message.empty()) return Html();

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 namespace paperfeed::web {
 
@@ -33,14 +34,15 @@ Html RenderPaperLinks(const core::Paper& paper) {
       "<a href=\"https://arxiv.org/abs/{}\" rel=\"noopener\">arXiv</a>"
       "<a href=\"https://arxiv.org/pdf/{}\" rel=\"noopener\">PDF</a>",
       paper.id, paper.id);
-  if (paper.github_repo && !paper.github_repo->empty()) {
+  // Links from records go out only as absolute http(s) URLs (core::SafeHttpUrl); anything else is
+  // left out rather than shown as a dead link.
+  if (auto repo = core::SafeHttpUrl(paper.github_repo.value_or(""))) {
     Html stars;
     if (paper.github_stars) stars = Render(" <span class=\"stars\">{}</span>", *paper.github_stars);
-    out += Render("<a href=\"{}\" rel=\"noopener nofollow\" class=\"code\">Code</a>{}", SafeUrl(*paper.github_repo),
-                  stars);
+    out += Render("<a href=\"{}\" rel=\"noopener nofollow\" class=\"code\">Code</a>{}", *repo, stars);
   }
-  if (paper.project_page && !paper.project_page->empty())
-    out += Render("<a href=\"{}\" rel=\"noopener nofollow\">Project page</a>", SafeUrl(*paper.project_page));
+  if (auto page = core::SafeHttpUrl(paper.project_page.value_or("")))
+    out += Render("<a href=\"{}\" rel=\"noopener nofollow\">Project page</a>", *page);
   return out;
 }
 

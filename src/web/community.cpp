@@ -1,6 +1,7 @@
 #include "web/community.hpp"
 
 #include "core/arxiv_id.hpp"
+#include "core/text.hpp"
 #include "store/daily_list.hpp"
 
 namespace paperfeed::web {
@@ -43,7 +44,9 @@ Result<bool> SetUpvote(store::AccountStore& store, const Identity& who, const st
 
 Result<store::CommentRecord> AddComment(store::AccountStore& store, const Identity& who, const std::string& paper_id,
                                         const std::string& body, int64_t now) {
-  std::string text = TrimSpace(body);
+  // The same character rule as every record (core::SanitiseText): NUL, ESC, bidi overrides and
+  // ill-formed UTF-8 were stored and echoed as typed. Line breaks stay.
+  std::string text = TrimSpace(core::SanitisedText(body, core::TextKind::kMultiline));
   if (text.empty()) return MakeError(ErrorCode::kInvalidInput, "Comment: write something first.");
   if (text.size() > kMaxCommentBytes) {
     return MakeError(ErrorCode::kInvalidInput, "Comment: keep it under 5000 characters (this one has " +

@@ -28,7 +28,8 @@ core::Result<std::string> NormalisePaperId(std::string_view text);
 core::Result<bool> SetUpvote(store::AccountStore& store, const Identity& who, const std::string& paper_id,
                              bool upvoted, int64_t now);
 
-// Adds a comment of 1 to kMaxCommentBytes bytes (trimmed) to an existing paper.
+// Adds a comment of 1 to kMaxCommentBytes bytes (cleaned with core::SanitiseText, line breaks kept,
+// and trimmed) to an existing paper.
 core::Result<store::CommentRecord> AddComment(store::AccountStore& store, const Identity& who,
                                               const std::string& paper_id, const std::string& body, int64_t now);
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "store/daily_list.hpp"
+#include "web/feeds.hpp"
 #include "web/handlers.hpp"
 #include "web/params.hpp"
 #include "web/search_glue.hpp"
@@ -11,31 +13,10 @@
 namespace paperfeed::web {
 namespace {
 
-struct FeedItem {
-  const core::Paper* paper = nullptr;
-  std::string updated;  // RFC 3339
-  int64_t upvotes = -1;
-  std::string day;
-};
-
-struct FeedMeta {
-  std::string title;
-  std::string self_path;  // "/feeds/daily.atom"
-  std::string html_path;  // "/"
-  std::string subtitle;
-};
-
-// XML 1.0 allows no control characters but tab, CR and LF (§2.2); drop them, then escape.
-std::string XmlText(std::string_view text) {
-  std::string clean;
-  clean.reserve(text.size());
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-    clean.push_back(c);
-  }
-  return Escape(clean);
-}
+// XML 1.0 allows only tab, CR, LF and Unicode characters past U+001F but U+FFFE/U+FFFF (§2.2), in
+// well-formed UTF-8 (§4.3.3): core::SanitiseText leaves exactly those, so any text (a query echoed
+// into a search feed, a record stored before ingest cleaned it) makes well-formed XML.
+std::string XmlText(std::string_view text) { return Escape(core::SanitisedText(text, core::TextKind::kMultiline)); }
 
 std::string Rfc3339(std::string_view iso_or_day) {
   if (iso_or_day.size() == 10) return std::string(iso_or_day) + "T00:00:00Z";
@@ -45,8 +26,10 @@ std::string Rfc3339(std::string_view iso_or_day) {
 
 std::string PlainSummary(const core::Paper& p) { return TexToPlain(core::NormaliseWhitespace(p.abstract)); }
 
-void SendAtom(Response& res, Context& ctx, const FeedMeta& meta, const std::vector<FeedItem>& items) {
-  const std::string base = ctx.BaseUrl();
+}  // namespace
+
+std::string AtomFeed(const FeedSite& site, const FeedMeta& meta, const std::vector<FeedItem>& items) {
+  const std::string& base = site.base;
   std::string updated = "1970-01-01T00:00:00Z";
   for (const auto& item : items) updated = std::max(updated, item.updated);
   std::string out;
@@ -56,7 +39,7 @@ void SendAtom(Response& res, Context& ctx, const FeedMeta& meta, const std::vect
   out += "<title>" + XmlText(meta.title) + "</title>\n";
   if (!meta.subtitle.empty()) out += "<subtitle>" + XmlText(meta.subtitle) + "</subtitle>\n";
   out += "<updated>" + XmlText(updated) + "</updated>\n";
-  out += "<author><name>" + XmlText(ctx.site().site_name) + "</name></author>\n";
+  out += "<author><name>" + XmlText(site.name) + "</name></author>\n";
   out += "<link rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlText(base + meta.self_path) + "\"/>\n";
   out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlText(base + meta.html_path) + "\"/>\n";
   out += "<generator>paperfeed</generator>\n";
@@ -69,19 +52,19 @@ void SendAtom(Response& res, Context& ctx, const FeedMeta& meta, const std::vect
     for (const auto& a : p.authors) out += "<author><name>" + XmlText(a) + "</name></author>\n";
     out += "<link rel=\"alternate\" type=\"text/html\" href=\"" + XmlText(base + "/papers/" + p.id) + "\"/>\n";
     out += "<link rel=\"related\" type=\"text/html\" href=\"https://arxiv.org/abs/" + XmlText(p.id) + "\"/>\n";
-    if (p.github_repo && !p.github_repo->empty() && SafeUrl(*p.github_repo) != "#")
-      out += "<link rel=\"related\" title=\"Code\" href=\"" + XmlText(*p.github_repo) + "\"/>\n";
+    if (auto repo = core::SafeHttpUrl(p.github_repo.value_or("")))
+      out += "<link rel=\"related\" title=\"Code\" href=\"" + XmlText(*repo) + "\"/>\n";
     for (const auto& c : p.categories) out += "<category term=\"" + XmlText(c) + "\"/>\n";
     std::string summary = PlainSummary(p);
     if (item.upvotes >= 0) summary = std::to_string(item.upvotes) + " upvotes. " + summary;
     out += "<summary type=\"text\">" + XmlText(summary) + "</summary>\n</entry>\n";
   }
   out += "</feed>\n";
-  res.SetText(std::move(out), "application/atom+xml; charset=utf-8");
+  return out;
 }
 
-void SendJsonFeed(Response& res, Context& ctx, const FeedMeta& meta, const std::vector<FeedItem>& items) {
-  const std::string base = ctx.BaseUrl();
+nlohmann::json JsonFeed(const FeedSite& site, const FeedMeta& meta, const std::vector<FeedItem>& items) {
+  const std::string& base = site.base;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& item : items) {
     const core::Paper& p = *item.paper;
@@ -103,10 +86,20 @@ void SendJsonFeed(Response& res, Context& ctx, const FeedMeta& meta, const std::
                          {"title", meta.title},
                          {"home_page_url", base + meta.html_path},
                          {"feed_url", base + meta.self_path},
-                         {"authors", {{{"name", ctx.site().site_name}}}},
+                         {"authors", {{{"name", site.name}}}},
                          {"items", std::move(list)}};
   if (!meta.subtitle.empty()) feed["description"] = meta.subtitle;
-  res.SetJson(feed);
+  return feed;
+}
+
+namespace {
+
+void SendAtom(Response& res, Context& ctx, const FeedMeta& meta, const std::vector<FeedItem>& items) {
+  res.SetText(AtomFeed({ctx.BaseUrl(), ctx.site().site_name}, meta, items), "application/atom+xml; charset=utf-8");
+}
+
+void SendJsonFeed(Response& res, Context& ctx, const FeedMeta& meta, const std::vector<FeedItem>& items) {
+  res.SetJson(JsonFeed({ctx.BaseUrl(), ctx.site().site_name}, meta, items));
   res.content_type = "application/feed+json";
 }
 

@@ -1,11 +1,13 @@
 #include "web/html.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 
 namespace paperfeed::web {
 
@@ -60,21 +62,40 @@ Html Join(const std::vector<Html>& parts, const Html& separator) {
   return Html::Trusted(std::move(out));
 }
 
-std::string SafeUrl(std::string_view url) {
-  auto starts = [&](std::string_view prefix) {
-    if (url.size() < prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      char c = url[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != prefix[i]) return false;
-    }
-    return true;
+Html TextParagraphs(std::string_view text) {
+  const std::string body = core::SanitisedText(text, core::TextKind::kMultiline);
+  Html out;
+  Html paragraph;
+  bool open = false;
+  size_t start = 0;
+  auto flush = [&] {
+    if (open) out += Render("<p>{}</p>", paragraph);
+    paragraph = Html();
+    open = false;
   };
+  while (start <= body.size()) {
+    size_t nl = body.find('\n', start);
+    std::string_view line = std::string_view(body).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    if (line.find_first_not_of(' ') == std::string_view::npos) {
+      flush();
+    } else {
+      if (open) paragraph += Render("<br>");
+      paragraph += Html::Text(line);
+      open = true;
+    }
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  flush();
+  return out;
+}
+
+std::string SafeUrl(std::string_view url) {
+  if (auto absolute = core::SafeHttpUrl(url)) return *absolute;
   for (char c : url) {
     // Control characters and spaces let a scheme hide ("java\tscript:"); refuse them outright.
     if (static_cast<unsigned char>(c) <= 0x20) return "#";
   }
-  if (starts("https://") || starts("http://")) return std::string(url);
   if (!url.empty() && url[0] == '/' && (url.size() == 1 || (url[1] != '/' && url[1] != '\\'))) return std::string(url);
   return "#";
 }
@@ -145,9 +166,56 @@ bool IsFontCommand(std::string_view name) {
   return false;
 }
 
+// Groups nested deeper than this ($…$ inside \textbf{…}, ^{…} inside ^{…}, …) are shown as their
+// escaped source text. Real abstracts nest a handful of levels; a hostile summary of 60,000 nested
+// "^{" once overflowed the stack of every page that showed it (issue: hostile input).
+constexpr int kMaxTexNesting = 32;
+
+// The text of one rendering, shared by all its nested groups, with the matching '}' of each '{'
+// found in one pass on first need: finding a group's end by scanning it at every level made
+// nesting quadratic (30,000 levels took 6.6 s).
+class TexSource {
+ public:
+  static constexpr uint32_t kNoMatch = UINT32_MAX;
+  explicit TexSource(std::string_view text) : text_(text) {}
+
+  // Offset in the whole text of the '}' closing the '{' at `offset`, or kNoMatch.
+  size_t MatchOf(std::string_view inside, size_t offset_in_inside) {
+    if (!indexed_) Index();
+    size_t at = static_cast<size_t>(inside.data() - text_.data()) + offset_in_inside;
+    if (at >= close_.size() || close_[at] == kNoMatch) return std::string_view::npos;
+    return close_[at];
+  }
+  std::string_view text() const { return text_; }
+
+ private:
+  void Index() {
+    indexed_ = true;
+    if (text_.size() >= kNoMatch) return;  // never from ingest (field limits); every group runs to the end
+    close_.assign(text_.size(), kNoMatch);
+    std::vector<uint32_t> open;
+    for (size_t i = 0; i < text_.size(); ++i) {
+      char c = text_[i];
+      if (c == '\\' && i + 1 < text_.size()) {  // \{ and \} are not group braces
+        ++i;
+      } else if (c == '{') {
+        open.push_back(static_cast<uint32_t>(i));
+      } else if (c == '}' && !open.empty()) {
+        close_[open.back()] = static_cast<uint32_t>(i);
+        open.pop_back();
+      }
+    }
+  }
+
+  std::string_view text_;
+  bool indexed_ = false;
+  std::vector<uint32_t> close_;
+};
+
 class TexRenderer {
  public:
-  TexRenderer(std::string_view text, bool html) : text_(text), html_(html) {}
+  TexRenderer(TexSource& source, std::string_view text, bool html, int depth)
+      : source_(source), text_(text), html_(html), depth_(depth) {}
 
   std::string Run() {
     while (pos_ < text_.size()) {
@@ -161,25 +229,21 @@ class TexRenderer {
           ++pos_;
           continue;
         }
-        std::string_view math = text_.substr(pos_ + open, close - pos_ - open);
-        if (html_) out_ += "<span class=\"tex\">";
-        TexRenderer inner(math, html_);
-        out_ += inner.Math();
-        if (html_) out_ += "</span>";
-        pos_ = close + open;
+        MathSpan(pos_, pos_ + open, close, close + open);
       } else if (c == '\\' && pos_ + 1 < text_.size() && (text_[pos_ + 1] == '(' || text_[pos_ + 1] == '[')) {
-        char closing = text_[pos_ + 1] == '(' ? ')' : ']';
-        size_t close = text_.find(std::string{'\\', closing}, pos_ + 2);
+        bool paren = text_[pos_ + 1] == '(';
+        // Once a closing \) is known to be missing, every later \( lacks one too: searching again
+        // for each of them would be quadratic.
+        size_t& missing_from = paren ? no_paren_close_from_ : no_bracket_close_from_;
+        size_t close = std::string_view::npos;
+        if (pos_ < missing_from) close = text_.find(paren ? "\\)" : "\\]", pos_ + 2);
         if (close == std::string_view::npos) {
+          missing_from = std::min(missing_from, pos_);
           Emit(text_.substr(pos_, 2));
           pos_ += 2;
           continue;
         }
-        if (html_) out_ += "<span class=\"tex\">";
-        TexRenderer inner(text_.substr(pos_ + 2, close - pos_ - 2), html_);
-        out_ += inner.Math();
-        if (html_) out_ += "</span>";
-        pos_ = close + 2;
+        MathSpan(pos_, pos_ + 2, close, close + 2);
       } else if (c == '\\') {
         Command(/*math=*/false);
       } else {
@@ -198,10 +262,13 @@ class TexRenderer {
       if (c == '\\') {
         Command(/*math=*/true);
       } else if (c == '^' || c == '_') {
-        ++pos_;
+        size_t start = pos_++;
         std::string_view arg = Argument();
-        TexRenderer inner(arg, html_);
-        std::string rendered = inner.Math();
+        if (TooDeep()) {
+          Emit(text_.substr(start, pos_ - start));
+          continue;
+        }
+        std::string rendered = Nested(arg, /*math=*/true);
         if (html_) {
           out_ += c == '^' ? "<sup>" : "<sub>";
           out_ += rendered;
@@ -231,25 +298,39 @@ class TexRenderer {
     else out_ += text;
   }
 
+  bool TooDeep() const { return depth_ + 1 >= kMaxTexNesting; }
+
+  // Renders a group one level down, in math or text mode.
+  std::string Nested(std::string_view text, bool math) {
+    TexRenderer inner(source_, text, html_, depth_ + 1);
+    return math ? inner.Math() : inner.Run();
+  }
+
+  // $…$, $$…$$, \(…\) or \[…\]: [start, end) is the whole span, [inner, close) its content.
+  void MathSpan(size_t start, size_t inner, size_t close, size_t end) {
+    pos_ = end;
+    if (TooDeep()) {
+      Emit(text_.substr(start, end - start));
+      return;
+    }
+    if (html_) out_ += "<span class=\"tex\">";
+    out_ += Nested(text_.substr(inner, close - inner), /*math=*/true);
+    if (html_) out_ += "</span>";
+  }
+
   // A braced group or a single character/command after ^, _ or a font command.
   std::string_view Argument() {
     while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
     if (pos_ >= text_.size()) return {};
     if (text_[pos_] == '{') {
-      int depth = 0;
       size_t start = pos_ + 1;
-      for (size_t i = pos_; i < text_.size(); ++i) {
-        if (text_[i] == '\\' && i + 1 < text_.size()) {
-          ++i;
-          continue;
-        }
-        if (text_[i] == '{') ++depth;
-        if (text_[i] == '}' && --depth == 0) {
-          pos_ = i + 1;
-          return text_.substr(start, i - start);
-        }
+      size_t close = source_.MatchOf(text_, pos_);
+      size_t base = static_cast<size_t>(text_.data() - source_.text().data());
+      if (close != std::string_view::npos && close < base + text_.size()) {
+        pos_ = close - base + 1;
+        return text_.substr(start, close - base - start);
       }
-      pos_ = text_.size();
+      pos_ = text_.size();  // unclosed: the group runs to the end of this text
       return text_.substr(start);
     }
     if (text_[pos_] == '\\') {
@@ -265,6 +346,7 @@ class TexRenderer {
   }
 
   void Command(bool math) {
+    size_t backslash = pos_;
     size_t start = ++pos_;  // after the backslash
     while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     if (pos_ == start && pos_ < text_.size()) ++pos_;  // a one-symbol command: \{ \% \,
@@ -275,16 +357,15 @@ class TexRenderer {
     }
     if (IsFontCommand(name) || name == "frac" || name == "sqrt") {
       std::string_view arg = Argument();
-      TexRenderer inner(arg, html_);
-      std::string rendered = math ? inner.Math() : inner.Run();
-      if (name == "sqrt") out_ += "√(" + rendered + ")";
-      else if (name == "frac") {
-        std::string_view den = Argument();
-        TexRenderer inner_den(den, html_);
-        out_ += "(" + rendered + ")/(" + (math ? inner_den.Math() : inner_den.Run()) + ")";
-      } else {
-        out_ += rendered;
+      std::string_view den = name == "frac" ? Argument() : std::string_view();
+      if (TooDeep()) {
+        Emit(text_.substr(backslash, pos_ - backslash));
+        return;
       }
+      std::string rendered = Nested(arg, math);
+      if (name == "sqrt") out_ += "√(" + rendered + ")";
+      else if (name == "frac") out_ += "(" + rendered + ")/(" + Nested(den, math) + ")";
+      else out_ += rendered;
       return;
     }
     const auto& symbols = TexSymbols();
@@ -298,16 +379,28 @@ class TexRenderer {
     Emit(name);
   }
 
+  TexSource& source_;
   std::string_view text_;
   bool html_;
+  int depth_;
   size_t pos_ = 0;
+  size_t no_paren_close_from_ = std::string_view::npos;
+  size_t no_bracket_close_from_ = std::string_view::npos;
   std::string out_;
 };
 
+std::string RenderTexText(std::string_view raw, bool html) {
+  // Titles and abstracts are cleaned at ingest; records stored before that rule may still hold a
+  // NUL or ill-formed UTF-8, which must not reach a page or a feed either.
+  const std::string text = core::SanitisedText(raw, core::TextKind::kMultiline);
+  TexSource source(text);
+  return TexRenderer(source, text, html, 0).Run();
+}
+
 }  // namespace
 
-Html RenderTex(std::string_view text) { return Html::Trusted(TexRenderer(text, true).Run()); }
+Html RenderTex(std::string_view text) { return Html::Trusted(RenderTexText(text, true)); }
 
-std::string TexToPlain(std::string_view text) { return TexRenderer(text, false).Run(); }
+std::string TexToPlain(std::string_view text) { return RenderTexText(text, false); }
 
 }  // namespace paperfeed::web

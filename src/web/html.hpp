@@ -85,6 +85,11 @@ Html Render(Template tmpl, const Args&... args) {
 // Concatenates fragments.
 Html Join(const std::vector<Html>& parts, const Html& separator = Html());
 
+// Plain text someone typed (a comment) as paragraphs: cleaned with core::SanitiseText (controls,
+// bidi overrides and ill-formed UTF-8 never reach the page, even when stored before that rule),
+// blank lines split paragraphs, single line breaks become <br>, everything escaped.
+Html TextParagraphs(std::string_view text);
+
 // A URL that is safe in href/src: http(s)://… or a path on this site ("/…", not "//…"); else "#".
 std::string SafeUrl(std::string_view url);
 // Percent-encodes a query parameter value or a path segment (RFC 3986 unreserved kept).
@@ -93,6 +98,7 @@ std::string UrlEncode(std::string_view text);
 // TeX in titles and abstracts made readable without a TeX engine: $…$ spans keep their text in a
 // <span class="tex">, common macros become Unicode (\alpha → α, \leq → ≤), ^{…}/_{…} become
 // <sup>/<sub>, font commands (\mathcal{O}, \textbf{x}) keep their argument. Everything is escaped.
+// Linear in the text; groups nested more than 32 deep are shown as their escaped source.
 Html RenderTex(std::string_view text);
 // The same for plain-text outputs (feeds, <title>): macros to Unicode, $ and braces dropped.
 std::string TexToPlain(std::string_view text);

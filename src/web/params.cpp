@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace paperfeed::web {
 
 core::Result<int> IntParam(const Request& req, std::string_view name, int fallback, int min, int max) {
@@ -17,11 +19,9 @@ core::Result<int> IntParam(const Request& req, std::string_view name, int fallba
 }
 
 std::string CleanQuery(std::string_view raw) {
-  std::string out;
-  for (char c : raw) {
-    unsigned char u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7f ? ' ' : c);
-  }
+  // A query is echoed into pages, feed titles and saved-search digests: the same rule as records
+  // (valid UTF-8, no controls or bidi overrides; a feed of "q=%FF" was ill-formed XML).
+  std::string out = core::SanitisedText(raw, core::TextKind::kLine);
   size_t b = out.find_first_not_of(' ');
   if (b == std::string::npos) return {};
   out = out.substr(b, out.find_last_not_of(' ') - b + 1);
