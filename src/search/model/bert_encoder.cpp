@@ -10,6 +10,7 @@
 // split by output features across the pool, attention by (text, head). So a short query uses
 // every core as a batch of papers does, and no core runs two BLAS thread teams at once.
 #include "search/model/bert_encoder.hpp"
+#include "search/model/model_file.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -254,19 +255,11 @@ class CpuEncoder final : public EncoderBackend {
   mutable ThreadPool pool_;
 };
 
-std::string ReadFile(const std::string& path, bool* found) {
-  std::ifstream in(path, std::ios::binary);
-  *found = static_cast<bool>(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 core::Result<BertConfig> BertConfig::Load(const std::string& path) {
   bool found = false;
-  const std::string text = ReadFile(path, &found);
+  const std::string text = ReadModelFile(path, &found);
   if (!found) return MakeError(ErrorCode::kNotFound, path + " not found; a model folder needs its config.json");
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object())

@@ -2,6 +2,7 @@
 // BasicTokenizer/WordpieceTokenizer and tokenizers' bert normalizer, pre-tokenizer and wordpiece
 // model, whose behaviour this follows step for step).
 #include "search/model/wordpiece.hpp"
+#include "search/model/model_file.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -39,14 +40,6 @@ bool IsChineseChar(char32_t c) {
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
-std::string ReadFile(const std::string& path, bool* found) {
-  std::ifstream in(path, std::ios::binary);
-  *found = static_cast<bool>(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 core::Result<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromVocab(std::vector<std::string> vocab,
@@ -77,7 +70,7 @@ core::Result<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromFolder
   bool found = false;
   // tokenizer_config.json carries the special tokens and model_max_length for both layouts.
   const std::string config_path = dir + "/tokenizer_config.json";
-  std::string config_text = ReadFile(config_path, &found);
+  std::string config_text = ReadModelFile(config_path, &found);
   nlohmann::json config = found ? nlohmann::json::parse(config_text, nullptr, false) : nlohmann::json::object();
   if (config.is_discarded() || !config.is_object())
     return MakeError(ErrorCode::kInvalidInput, config_path + " is not a JSON object; download it again");
@@ -105,7 +98,7 @@ core::Result<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::FromFolder
 
   std::vector<std::string> vocab;
   const std::string tj_path = dir + "/tokenizer.json";
-  std::string tj_text = ReadFile(tj_path, &found);
+  std::string tj_text = ReadModelFile(tj_path, &found);
   if (found) {
     auto tj = nlohmann::json::parse(tj_text, nullptr, false);
     if (tj.is_discarded() || !tj.is_object() || !tj.contains("model") || !tj["model"].is_object())
