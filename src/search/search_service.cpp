@@ -178,13 +178,13 @@ class OpenService final : public SearchService {
     return hits;
   }
 
-  Result<int64_t> CatchUp() override {
+  Result<int64_t> CatchUp(bool progress) override {
     std::unique_lock lock(mutex_);
     std::lock_guard db_lock(catalogue_mutex_);
-    auto read = keyword_->CatchUp(catalogue_, false);
+    auto read = keyword_->CatchUp(catalogue_, progress);
     if (!read) return read.error();
     if (semantic_) {
-      if (auto r = semantic_->CatchUp(catalogue_, *keyword_, false); !r) return r.error();
+      if (auto r = semantic_->CatchUp(catalogue_, *keyword_, progress); !r) return r.error();
     }
     return read;
   }
@@ -250,7 +250,7 @@ Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catal
   // Repair and catch up: an index that missed ingests (or a crash mid-update) is brought up to
   // date from the manifest's change_seq before the first query.
   if (catch_up)
-    if (auto r = service->CatchUp(); !r) return r.error();
+    if (auto r = service->CatchUp(false); !r) return r.error();
   return std::unique_ptr<SearchService>(std::move(service));
 }
 
