@@ -1,5 +1,9 @@
 #include "ingest/http_client.hpp"
 
+// libcurl has two doors, one per protocol: this file for HTTP (every fetcher, the harvester and
+// search/model/hub_pull go through HttpClient) and mail/smtp_client.cpp for SMTP. They share no
+// code: HTTP here is retries, Retry-After, Range and content checks; SMTP there is one upload with
+// the relay's reply codes. tests/library_doors.cmake keeps every other file off curl.h.
 #include <curl/curl.h>
 
 #include <algorithm>
