@@ -166,21 +166,6 @@ std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std:
   return std::max(seconds, std::chrono::seconds(0));
 }
 
-std::string UrlEncode(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 struct HttpClient::Attempt {
   enum class Kind { kResponse, kRetryable, kFatal };
   Kind kind = Kind::kFatal;

@@ -217,21 +217,6 @@ std::string Shorten(std::string_view text, size_t max) {
 
 std::string EscapeHtml(std::string_view text) { return core::HtmlEscape(text); }
 
-std::string EncodeQueryValue(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string PaperUrl(const std::string& base, const std::string& id) {
   std::string b = base;
   while (!b.empty() && b.back() == '/') b.pop_back();

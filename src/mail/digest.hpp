@@ -106,7 +106,5 @@ RenderedDigest RenderDigest(const Digest& digest, const DigestLinks& links, cons
 std::string PaperUrl(const std::string& base, const std::string& id);
 // Escapes & < > " ' for HTML text and attributes.
 std::string EscapeHtml(std::string_view text);
-// Percent-encodes a query value (RFC 3986 unreserved characters kept).
-std::string EncodeQueryValue(std::string_view text);
 
 }  // namespace paperfeed::mail

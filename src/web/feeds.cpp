@@ -171,9 +171,9 @@ void SearchFeed(const Request& req, Response& res, Context& ctx) {
     f.updated = Rfc3339(found.paper.updated.empty() ? found.paper.published : found.paper.updated);
     items.push_back(std::move(f));
   }
-  std::string qs = "?q=" + UrlEncode(query->q);
+  std::string qs = "?q=" + core::PercentEncode(query->q);
   if (query->mode != "hybrid") qs += "&mode=" + query->mode;
-  if (!query->category.empty()) qs += "&cat=" + UrlEncode(query->category);
+  if (!query->category.empty()) qs += "&cat=" + core::PercentEncode(query->category);
   SendFeed(res, ctx, req.PathParam("format"),
            {"Search: " + query->q, "/feeds/search.atom" + qs, "/search" + qs, "Papers matching " + query->q}, items);
 }
@@ -195,7 +195,7 @@ void CategoryFeed(const Request& req, Response& res, Context& ctx) {
     items.push_back(std::move(f));
   }
   SendFeed(res, ctx, format,
-           {"New in " + category, "/feeds/cat/" + category + ".atom", "/search?cat=" + UrlEncode(category),
+           {"New in " + category, "/feeds/cat/" + category + ".atom", "/search?cat=" + core::PercentEncode(category),
             "The newest papers in " + category},
            items);
 }

@@ -7,6 +7,7 @@
 
 #include "core/crypto.hpp"
 #include "core/progress.hpp"
+#include "core/url.hpp"
 
 namespace paperfeed::search::model {
 namespace {
@@ -63,7 +64,7 @@ core::Result<std::vector<PulledFile>> PullModel(const std::string& repo, const s
     }
     fs::create_directories(target.parent_path(), ec);
     if (ec) return MakeError(ErrorCode::kIo, "cannot create " + target.parent_path().string() + ": " + ec.message());
-    const std::string url = endpoint + "/" + repo + "/resolve/" + ingest::UrlEncode(options.revision) + "/" + spec.name;
+    const std::string url = endpoint + "/" + repo + "/resolve/" + core::PercentEncode(options.revision) + "/" + spec.name;
     core::ProgressBar bar(spec.name, 0, "B");
     bar.set_enabled(options.progress && bar.enabled() && std::string(spec.name) == "model.safetensors");
     auto got = http.DownloadToFile(url, part, [&](uint64_t done, uint64_t) { bar.Update(done); });
