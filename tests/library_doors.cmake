@@ -16,6 +16,7 @@ set(doors
   "utf8proc\\.h|search/model/unicode.cpp"
   "cblas\\.h|search/model/blas.cpp"
   "toml\\+\\+/|cli/config.cpp"
+  "date/(date|tz)\\.h|core/calendar.cpp"
 )
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "pass -DSOURCE_DIR=<repo>/src")

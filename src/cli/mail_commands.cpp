@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "core/calendar.hpp"
 #include "core/progress.hpp"
 #include "mail/digest_run.hpp"
 #include "mail/message.hpp"
@@ -102,7 +103,7 @@ void RegisterDigest(CommandRegistry& r) {
     r.run = [run, &globals = r.globals]() -> int {
       auto config = std::optional<mail::MailConfig>(globals.config.mail);
       if (run->throttle >= 0) config->throttle_per_second = run->throttle;
-      auto zone = mail::TimeZone::Load(config->time_zone);
+      auto zone = core::TimeZone::Load(config->time_zone);
       if (!zone) return ReportError(zone.error());
       auto period = *store::ParsePeriod(run->period);
       int64_t now = UnixNow();
@@ -188,7 +189,7 @@ void RegisterDigest(CommandRegistry& r) {
   preview_cmd->callback([preview, &r] {
     r.run = [preview, &globals = r.globals]() -> int {
       auto config = std::optional<mail::MailConfig>(globals.config.mail);
-      auto zone = mail::TimeZone::Load(config->time_zone);
+      auto zone = core::TimeZone::Load(config->time_zone);
       if (!zone) return ReportError(zone.error());
       int64_t now = UnixNow();
       auto catalogue = OpenCatalogue(globals);

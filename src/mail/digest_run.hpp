@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "core/calendar.hpp"
 #include "core/result.hpp"
 #include "mail/digest.hpp"
 #include "mail/mail_config.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/subscription_service.hpp"
-#include "mail/time_zone.hpp"
 
 namespace paperfeed::store {
 class Catalogue;
@@ -40,7 +40,7 @@ struct RenderReport {
 
 // The whole message of one digest for one subscriber (headers, both parts, RFC 8058 headers).
 core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscriber& subscriber,
-                                             const SubscriptionService& links, const TimeZone& zone, int64_t now,
+                                             const SubscriptionService& links, const core::TimeZone& zone, int64_t now,
                                              const std::string& message_id);
 
 // Renders and records (in transactions of a few hundred rows) the digests of every active
@@ -48,14 +48,14 @@ core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::
 // that fails for one subscriber is counted in `failed` and named in `warnings`, and the run goes
 // on; only database and I/O failures end it.
 core::Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& source,
-                                         const SubscriptionService& links, const TimeZone& zone,
+                                         const SubscriptionService& links, const core::TimeZone& zone,
                                          const DigestPeriodInfo& period, int64_t now,
                                          const std::function<void(int done, int total)>& progress = {});
 
 // One digest as it would be sent now, without recording or sending it (`digest preview`).
 // kNotFound for an unknown address; an empty digest is returned as kConflict with a message.
 core::Result<std::string> PreviewDigest(store::Catalogue& catalogue, DigestSource& source,
-                                        const SubscriptionService& links, const TimeZone& zone,
+                                        const SubscriptionService& links, const core::TimeZone& zone,
                                         const DigestPeriodInfo& period, const std::string& email, int64_t now);
 
 // The mail side of `serve`: a thread that drains the outbox whenever something is queued (or every
@@ -85,13 +85,13 @@ class MailRuntime {
 
   Options options_;
   MailConfig config_;
-  std::optional<TimeZone> zone_;
+  std::optional<core::TimeZone> zone_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> next_run_{0};
   std::unique_ptr<std::thread> thread_;
 };
 
 // The next send time strictly after `after`: config.send_time on the next local day that has it.
-int64_t NextSendTime(const TimeZone& zone, int send_minutes, int64_t after);
+int64_t NextSendTime(const core::TimeZone& zone, int send_minutes, int64_t after);
 
 }  // namespace paperfeed::mail
