@@ -51,6 +51,7 @@ nlohmann::json SubscriberJson(const store::Subscriber& s) {
 // Opens the search service only when some subscriber of the period has saved searches: loading the
 // indexes costs time and memory a topic-less run does not need.
 std::unique_ptr<search::SearchService> MaybeOpenSearch(store::Catalogue& catalogue, store::DigestPeriod period,
+                                                       const search::SemanticOptions& semantic,
                                                        const std::string& only_email = "") {
   store::SubscriptionStore store(catalogue.database());
   auto subscribers = store.List();
@@ -61,7 +62,7 @@ std::unique_ptr<search::SearchService> MaybeOpenSearch(store::Catalogue& catalog
     }
   }
   if (!needed) return nullptr;
-  auto opened = search::OpenSearchService(catalogue, "", false);
+  auto opened = search::OpenSearchService(catalogue, "", false, semantic);
   if (!opened) {
     std::fprintf(stderr, "paperfeed: warning: saved searches are left out of digests: %s\n",
                  opened.error().message.c_str());
@@ -116,7 +117,7 @@ void RegisterDigest(CommandRegistry& r) {
       }
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto search = MaybeOpenSearch(**catalogue, period);
+      auto search = MaybeOpenSearch(**catalogue, period, globals.config.semantic);
       auto signer = mail::MakeLinkSigner((*catalogue)->database(), *config);
       if (!signer) return ReportError(signer.error());
       mail::SubscriptionService links((*catalogue)->database(), *config, std::move(*signer));
@@ -202,7 +203,7 @@ void RegisterDigest(CommandRegistry& r) {
       auto period = subscriber->has_value() ? (*subscriber)->period : store::DigestPeriod::kDaily;
       auto info = mail::PeriodFor(period, preview->date.empty() ? std::nullopt : std::optional(preview->date), *zone, now);
       if (!info) return ReportError(info.error());
-      auto search = MaybeOpenSearch(**catalogue, period, *address);
+      auto search = MaybeOpenSearch(**catalogue, period, globals.config.semantic, *address);
       auto signer = mail::MakeLinkSigner((*catalogue)->database(), *config);
       if (!signer) return ReportError(signer.error());
       mail::SubscriptionService links((*catalogue)->database(), *config, std::move(*signer));
@@ -332,6 +333,7 @@ std::shared_ptr<void> StartMailForServe(const Config& global_config) {
   mail::MailRuntime::Options options;
   options.db_path = global_config.database;
   options.index_dir = global_config.index_dir;
+  options.semantic = global_config.semantic;
   auto runtime = mail::MailRuntime::Start(options, *config);
   if (!runtime) {
     std::fprintf(stderr, "paperfeed: mail is off: %s\n", runtime.error().message.c_str());

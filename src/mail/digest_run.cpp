@@ -227,7 +227,7 @@ Result<void> MailRuntime::RunScheduled(int64_t scheduled_for) {
   }
   std::unique_ptr<search::SearchService> search;
   if (topics) {
-    if (auto opened = search::OpenSearchService(**catalogue, options_.index_dir, false); opened) {
+    if (auto opened = search::OpenSearchService(**catalogue, options_.index_dir, false, options_.semantic); opened) {
       search = std::move(*opened);
     } else {
       std::fprintf(stderr, "paperfeed: digests without saved searches: %s\n", opened.error().message.c_str());

@@ -18,6 +18,7 @@
 #include "mail/mail_config.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/subscription_service.hpp"
+#include "search/semantic_options.hpp"
 
 namespace paperfeed::store {
 class Catalogue;
@@ -66,6 +67,7 @@ class MailRuntime {
   struct Options {
     std::string db_path;
     std::string index_dir;        // search indexes for topic digests ("" = next to the database)
+    search::SemanticOptions semantic;  // how their hybrid searches weigh the semantic half
     double poll_seconds = 30;
     bool schedule_digests = true; // false: only deliver what others queue (confirmations)
   };

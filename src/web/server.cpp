@@ -657,7 +657,7 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   impl->pool = std::make_unique<ConnectionPool>(options.db_path, impl->router.extensions());
   if (options.search) {
     impl->search_catalogue = std::move(first.value());
-    auto search = search::OpenSearchService(*impl->search_catalogue, options.index_dir);
+    auto search = search::OpenSearchService(*impl->search_catalogue, options.index_dir, true, options.semantic);
     if (search) impl->search = std::move(search.value());
     else std::fprintf(stderr, "paperfeed serve: search is unavailable: %s\n", search.error().message.c_str());
   }
