@@ -8,7 +8,7 @@
 #    - bench/out/known-item-arxiv   (misremembered titles -> paper; bench/make_known_item_set.py)
 #    - bench/out/vague-summary-arxiv (Hugging Face ai_summary without names, acronyms and numbers
 #      -> paper; bench/make_summary_set.py --vague)
-# 2. the hybrid fusion-weight sweep on SciFact (PAPERFEED_SEMANTIC_WEIGHT, benchmark-only knob)
+# 2. the hybrid fusion-weight sweep on SciFact (PAPERFEED_SEMANTIC_WEIGHT: the [search] semantic_weight key)
 # 3. HNSW: build rate, recall@10 vs exact, search / similar latency, memory, for M / efConstruction
 #    on real document vectors replicated to BENCH_VECTORS (default 500000).
 set -uo pipefail

@@ -8,10 +8,10 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries, one per job
   libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcurl4-openssl-dev
-  libcli11-dev libspdlog-dev libfmt-dev libsodium-dev libhnswlib-dev libcpp-httplib-dev zlib1g-dev
-  libstemmer-dev libtomlplusplus-dev
+  libcli11-dev libsodium-dev libhnswlib-dev libcpp-httplib-dev zlib1g-dev
+  libstemmer-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
   # tests and benchmarks: GoogleTest, a real SMTP server, a real browser, HTTP load, peers
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd chromium nodejs npm
+  libgtest-dev libgmock-dev python3 python3-aiosmtpd chromium nodejs npm
   wrk nginx hyperfine libxapian-dev
   # pretrained sentence-embedding models: BLAS, Unicode NFD/categories, the numpy reference in tests
   libopenblas-dev libutf8proc-dev python3-numpy

@@ -12,8 +12,8 @@
 #define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 
+#include "core/calendar.hpp"
 #include "core/text.hpp"
-#include "mail/time_zone.hpp"
 
 namespace paperfeed::cli {
 namespace {
@@ -86,6 +86,15 @@ KeyRow Of(std::string name, std::string env, std::string help, Field field) {
   return row;
 }
 
+// `row`, refusing numbers outside [lo, hi].
+KeyRow InRange(KeyRow row, double lo, double hi) {
+  row.set = [set = row.set, lo, hi](Config& c, const std::string& v) {
+    double value = 0;
+    return ParseDouble(v, &value) && value >= lo && value <= hi && set(c, v);
+  };
+  return row;
+}
+
 #define PF_FIELD(expr) [](Config & c) -> auto& { return c.expr; }
 
 // A list key: a TOML array of strings, or one string of items separated by commas or spaces.
@@ -135,6 +144,18 @@ const std::vector<KeyRow>& Rows() {
     r.push_back(Of("server.index_dir", "PAPERFEED_INDEX_DIR", "Search index directory (\"\" = next to the database)",
                    PF_FIELD(index_dir)));
     r.push_back(Of("server.quiet", "PAPERFEED_QUIET", "Do not log one line per request", PF_FIELD(quiet)));
+    // [search]
+    r.push_back(InRange(Of("search.semantic_weight", "PAPERFEED_SEMANTIC_WEIGHT",
+                           "Share of the semantic score in hybrid search, 0..1 (0.2 measured best on SciFact)",
+                           PF_FIELD(semantic.semantic_weight)),
+                        0, 1));
+    r.push_back(InRange(Of("search.prf_docs", "PAPERFEED_PRF_DOCS",
+                           "Keyword hits that pull the hybrid query vector towards them, 0..100 (0 = off)",
+                           PF_FIELD(semantic.prf_docs)),
+                        0, 100));
+    r.push_back(InRange(Of("search.prf_weight", "PAPERFEED_PRF_WEIGHT",
+                           "Weight of those hits against the query's own vector, 0..10", PF_FIELD(semantic.prf_weight)),
+                        0, 10));
     // [accounts]
     r.push_back({{"accounts.signup", "PAPERFEED_SIGNUP", "open: anyone may sign up; closed: only 'paperfeed user add'"},
                  [](Config& c, const std::string& v) {
@@ -301,7 +322,7 @@ core::Result<void> ApplyFile(const std::string& path, Config& config) {
     const toml::table* table = section_node.as_table();
     if (!table)
       return MakeError(ErrorCode::kInvalidInput, Where(path, section_node.source()) + ": '" + section +
-                                                     "' must be a section such as [server], [accounts] or [mail]");
+                                                     "' must be a section such as [server], [search], [accounts] or [mail]");
     for (const auto& [key, node] : *table) {
       std::string name = section + "." + std::string(key.str());
       const KeyRow* row = FindRow(name);
@@ -385,7 +406,7 @@ core::Result<Config> LoadConfig(const ConfigInputs& inputs) {
     return MakeError(r.error().code, where + ": [mail] " + r.error().message);
   }
   if (auto r = config.harvest.Minutes(); !r) return MakeError(r.error().code, where + ": " + r.error().message);
-  if (auto zone = mail::TimeZone::Load(config.harvest.time_zone); !zone) {
+  if (auto zone = core::TimeZone::Load(config.harvest.time_zone); !zone) {
     return MakeError(zone.error().code, where + ": [harvest] time_zone: " + zone.error().message);
   }
   return config;

@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "mail/mail_config.hpp"
+#include "search/semantic_options.hpp"
 #include "web/account_handlers.hpp"
 
 namespace paperfeed::cli {
@@ -42,6 +43,8 @@ struct Config {
   std::string index_dir;                  // "" = next to the database
   bool quiet = false;
   std::vector<std::string> trusted_proxies;  // reverse proxies whose X-Forwarded-For is believed
+  // [search]
+  search::SemanticOptions semantic;  // the fusion weight and pseudo-relevance feedback of hybrid search
   // [accounts]
   web::AccountOptions accounts;
   // [mail]

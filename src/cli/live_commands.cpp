@@ -7,11 +7,11 @@
 
 #include "cli/command.hpp"
 #include "cli/ingest_summary.hpp"
+#include "core/calendar.hpp"
 #include "core/dates.hpp"
 #include "ingest/fetchers.hpp"
 #include "ingest/harvest_scheduler.hpp"
 #include "ingest/harvester.hpp"
-#include "mail/time_zone.hpp"
 #include "store/process_lock.hpp"
 #include "store/refresh_log.hpp"
 
@@ -327,14 +327,14 @@ void RegisterLiveCommands(CommandRegistry& registry) {
 std::shared_ptr<void> StartHarvestForServe(const Config& config) {
   const HarvestConfig& h = config.harvest;
   if (!h.enabled()) return nullptr;
-  auto zone = mail::TimeZone::Load(h.time_zone);
+  auto zone = core::TimeZone::Load(h.time_zone);
   auto minutes = h.Minutes();
   if (!zone || !minutes) {
     std::fprintf(stderr, "paperfeed: the daily harvest is off: %s\n",
                  (!zone ? zone.error() : minutes.error()).message.c_str());
     return nullptr;
   }
-  auto tz = std::make_shared<mail::TimeZone>(std::move(*zone));
+  auto tz = std::make_shared<core::TimeZone>(std::move(*zone));
   const int at = *minutes;
   auto scheduled_on = [tz, at](int64_t day_of) {
     return tz->FromLocal(tz->LocalDate(day_of), at / 60, at % 60);
@@ -362,7 +362,7 @@ std::shared_ptr<void> StartHarvestForServe(const Config& config) {
   };
   // arXiv announces new papers Sunday to Thursday evenings, New York time (Mon-Fri mailings).
   options.announcement_day = [tz](int64_t at) {
-    const int weekday = mail::WeekdayOfDays(mail::DaysFromCivilDate(tz->LocalDate(at)));
+    const int weekday = core::Weekday(core::DaysFromCivil(tz->LocalDate(at)));
     return weekday >= 0 && weekday <= 4;  // 0 = Sunday
   };
   auto scheduler = ingest::HarvestScheduler::Start(std::move(options));

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "core/calendar.hpp"
 #include "core/progress.hpp"
 #include "mail/digest_run.hpp"
 #include "mail/message.hpp"
@@ -80,7 +81,7 @@ void RegisterDigest(CommandRegistry& r) {
     r.run = [run, &globals = r.globals]() -> int {
       auto config = std::optional<mail::MailConfig>(globals.config.mail);
       if (run->throttle >= 0) config->throttle_per_second = run->throttle;
-      auto zone = mail::TimeZone::Load(config->time_zone);
+      auto zone = core::TimeZone::Load(config->time_zone);
       if (!zone) return ReportError(zone.error());
       auto period = *store::ParsePeriod(run->period);
       int64_t now = UnixNow();
@@ -93,7 +94,7 @@ void RegisterDigest(CommandRegistry& r) {
       }
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto inputs = mail::OpenDigestInputs(**catalogue, *config, globals.config.index_dir);
+      auto inputs = mail::OpenDigestInputs(**catalogue, *config, globals.config.index_dir, globals.config.semantic);
       if (!inputs) return ReportError(inputs.error());
       for (const auto& w : inputs->warnings) std::fprintf(stderr, "paperfeed: warning: %s\n", w.c_str());
       auto& source = inputs->source;
@@ -173,7 +174,7 @@ void RegisterDigest(CommandRegistry& r) {
   preview_cmd->callback([preview, &r] {
     r.run = [preview, &globals = r.globals]() -> int {
       auto config = std::optional<mail::MailConfig>(globals.config.mail);
-      auto zone = mail::TimeZone::Load(config->time_zone);
+      auto zone = core::TimeZone::Load(config->time_zone);
       if (!zone) return ReportError(zone.error());
       int64_t now = UnixNow();
       auto catalogue = OpenCatalogue(globals);
@@ -186,7 +187,7 @@ void RegisterDigest(CommandRegistry& r) {
       auto period = subscriber->has_value() ? (*subscriber)->period : store::DigestPeriod::kDaily;
       auto info = mail::PeriodFor(period, preview->date.empty() ? std::nullopt : std::optional(preview->date), *zone, now);
       if (!info) return ReportError(info.error());
-      auto inputs = mail::OpenDigestInputs(**catalogue, *config, globals.config.index_dir, *address);
+      auto inputs = mail::OpenDigestInputs(**catalogue, *config, globals.config.index_dir, globals.config.semantic, *address);
       if (!inputs) return ReportError(inputs.error());
       for (const auto& w : inputs->warnings) std::fprintf(stderr, "paperfeed: warning: %s\n", w.c_str());
       auto& source = inputs->source;
@@ -321,6 +322,7 @@ std::shared_ptr<void> StartMailForServe(const Config& global_config) {
   mail::MailRuntime::Options options;
   options.db_path = global_config.database;
   options.index_dir = global_config.index_dir;
+  options.semantic = global_config.semantic;
   auto runtime = mail::MailRuntime::Start(options, *config);
   if (!runtime) {
     std::fprintf(stderr, "paperfeed: mail is off: %s\n", runtime.error().message.c_str());

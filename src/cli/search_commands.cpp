@@ -97,7 +97,8 @@ void RegisterSearch(CommandRegistry& r) {
     r.run = [o, &globals = r.globals] {
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto service = search::OpenSearchService(*catalogue.value(), IndexDirOrDefault(o->index_dir));
+      auto service = search::OpenSearchService(*catalogue.value(), IndexDirOrDefault(o->index_dir), /*catch_up=*/true,
+                                                globals.config.semantic);
       if (!service) return ReportError(service.error());
       search::SearchOptions so;
       so.mode = *search::ParseSearchMode(o->mode);
@@ -157,7 +158,7 @@ void RegisterSimilar(CommandRegistry& r) {
     r.run = [o, &globals = r.globals] {
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto service = search::OpenSearchService(*catalogue.value(), o->index_dir);
+      auto service = search::OpenSearchService(*catalogue.value(), o->index_dir, /*catch_up=*/true, globals.config.semantic);
       if (!service) return ReportError(service.error());
       std::string id = o->id;
       if (auto v = id.rfind('v'); v != std::string::npos && v + 1 < id.size() &&
@@ -195,7 +196,7 @@ void RegisterIndex(CommandRegistry& r) {
     r.run = [dir, no_progress, model, &globals = r.globals] {
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      search::SemanticOptions semantic;
+      search::SemanticOptions semantic = globals.config.semantic;
       semantic.model_dir = *model;
       auto service = search::OpenSearchService(*catalogue.value(), *dir, /*catch_up=*/false, semantic);
       if (!service) return ReportError(service.error());
@@ -216,7 +217,7 @@ void RegisterIndex(CommandRegistry& r) {
     r.run = [dir2, no_progress2, &globals = r.globals] {
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto service = search::OpenSearchService(*catalogue.value(), *dir2, /*catch_up=*/false);
+      auto service = search::OpenSearchService(*catalogue.value(), *dir2, /*catch_up=*/false, globals.config.semantic);
       if (!service) return ReportError(service.error());
       auto start = std::chrono::steady_clock::now();
       auto n = service.value()->CatchUp(!*no_progress2 && isatty(STDERR_FILENO));
@@ -249,9 +250,10 @@ void RegisterEvalIr(CommandRegistry& r) {
   cmd->add_option("--depth", o->depth, "Results per query (default 100)")->check(CLI::Range(1, 10000));
   cmd->add_flag("--progress", o->progress, "Draw progress bars on stderr");
   cmd->callback([o, &r] {
-    r.run = [o] {
+    r.run = [o, &globals = r.globals] {
       search::IrEvalOptions options;
       options.dir = o->dir;
+      options.semantic = globals.config.semantic;
       options.mode = *search::ParseSearchMode(o->mode);
       options.run_path = o->run;
       options.depth = o->depth;

@@ -48,6 +48,7 @@ int Serve(const GlobalOptions& globals) {
   server_options.log_requests = !config.quiet;
   server_options.search = config.search;
   server_options.index_dir = config.index_dir;
+  server_options.semantic = config.semantic;
   server_options.cache_bytes = static_cast<size_t>(std::max(0, config.cache_mb)) << 20;
   server_options.index_sync_seconds = config.index_sync_seconds;
   server_options.public_base_url = config.EffectivePublicBaseUrl();

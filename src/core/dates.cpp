@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/calendar.hpp"
+
 namespace paperfeed::core {
 namespace {
 
@@ -22,14 +24,9 @@ int MonthFromName(std::string_view name) {
   return 0;
 }
 
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
 bool ValidDateTime(int y, int mo, int d, int h, int mi, int s) {
-  return y >= 1900 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= DaysInMonth(y, mo) && h >= 0 &&
+  return y >= 1900 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+         d <= static_cast<int>(DaysInMonth(y, static_cast<unsigned>(mo))) && h >= 0 &&
          h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
 }
 
@@ -45,28 +42,6 @@ Error BadDate(std::string_view text, std::string_view expected) {
 }
 
 }  // namespace
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-CivilDay CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return CivilDay{y + (m <= 2), m, d};
-}
 
 Result<std::string> Rfc5322ToIso(std::string_view text) {
   // [Day, ] DD Mon YYYY HH:MM:SS GMT
@@ -131,7 +106,8 @@ Result<std::string> NormaliseIso(std::string_view text) {
   } else {
     return BadDate(text, "ISO 8601 with Z or a +HH:MM offset");
   }
-  int64_t t = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_minutes * 60;
+  int64_t t = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec -
+              offset_minutes * 60;
   return UnixToIso(t);
 }
 
@@ -146,13 +122,13 @@ Result<int64_t> IsoToUnix(std::string_view iso) {
   ParseInt(std::string_view(s).substr(11, 2), h);
   ParseInt(std::string_view(s).substr(14, 2), mi);
   ParseInt(std::string_view(s).substr(17, 2), sec);
-  return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  return DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 std::string UnixToIso(int64_t t) {
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   int64_t secs = t - days * 86400;
-  const CivilDay c = CivilFromDays(days);
+  const CivilDate c = CivilFromDays(days);
   return Format(static_cast<int>(c.year), static_cast<int>(c.month), static_cast<int>(c.day), static_cast<int>(secs / 3600),
                 static_cast<int>(secs % 3600 / 60), static_cast<int>(secs % 60));
 }

@@ -1,4 +1,5 @@
-// core/dates: the date formats our sources use, turned into ISO 8601 UTC.
+// core/dates: the date formats our sources use, turned into ISO 8601 UTC (calendar arithmetic is
+// core/calendar).
 #pragma once
 
 #include <cstdint>
@@ -20,18 +21,6 @@ Result<std::string> NormaliseIso(std::string_view text);
 // Seconds since the epoch for an ISO 8601 UTC string produced above.
 Result<int64_t> IsoToUnix(std::string_view iso);
 std::string UnixToIso(int64_t seconds);
-
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-
-// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's civil_from_days), the
-// inverse of DaysFromCivil; shared by every module that does calendar arithmetic.
-struct CivilDay {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-CivilDay CivilFromDays(int64_t days);
 
 // True for a valid "YYYY-MM-DD".
 bool IsIsoDay(std::string_view text);

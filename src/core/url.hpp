@@ -1,5 +1,5 @@
 // core/url: the one rule for which URLs taken from records may become links, on pages, in feeds
-// and in mail.
+// and in mail, and the one percent-encoder for the URLs the project builds.
 #pragma once
 
 #include <optional>
@@ -14,5 +14,10 @@ namespace paperfeed::core {
 // javascript:) refuses the URL, as do other schemes and protocol-relative "//host". Bytes past
 // ASCII are percent-encoded, as a browser would send them.
 std::optional<std::string> SafeHttpUrl(std::string_view url);
+
+// Percent-encodes `text` for a query parameter value or a path segment (RFC 3986 §2.1): every byte
+// outside the unreserved set (§2.3: ALPHA, DIGIT, '-', '.', '_', '~') becomes %XX with uppercase
+// hex digits, so a space is "%20" (never '+'), and '/', '&', '=' and UTF-8 bytes are encoded.
+std::string PercentEncode(std::string_view text);
 
 }  // namespace paperfeed::core

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/arxiv_id.hpp"
+#include "core/calendar.hpp"
 #include "core/dates.hpp"
 #include "core/progress.hpp"
 #include "ingest/parsers.hpp"

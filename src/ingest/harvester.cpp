@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/progress.hpp"
+#include "core/url.hpp"
 #include "ingest/parsers.hpp"
 
 namespace paperfeed::ingest {
@@ -40,16 +41,16 @@ std::string WithQuery(const std::string& base, const std::string& query) {
 }
 
 std::string ListRecordsUrl(const HarvestOptions& options, const std::optional<std::string>& from) {
-  std::string query = "verb=ListRecords&metadataPrefix=" + UrlEncode(options.metadata_prefix);
-  if (!options.set.empty()) query += "&set=" + UrlEncode(options.set);
-  if (from) query += "&from=" + UrlEncode(*from);
-  if (options.until) query += "&until=" + UrlEncode(*options.until);
+  std::string query = "verb=ListRecords&metadataPrefix=" + core::PercentEncode(options.metadata_prefix);
+  if (!options.set.empty()) query += "&set=" + core::PercentEncode(options.set);
+  if (from) query += "&from=" + core::PercentEncode(*from);
+  if (options.until) query += "&until=" + core::PercentEncode(*options.until);
   return WithQuery(options.base_url, query);
 }
 
 std::string ResumeUrl(const HarvestOptions& options, const std::string& token) {
   // With a resumptionToken the verb is its only companion (OAI-PMH 2.0, 3.5: "exclusive argument").
-  return WithQuery(options.base_url, "verb=ListRecords&resumptionToken=" + UrlEncode(token));
+  return WithQuery(options.base_url, "verb=ListRecords&resumptionToken=" + core::PercentEncode(token));
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "ingest/http_client.hpp"
 
+// libcurl has two doors, one per protocol: this file for HTTP (every fetcher, the harvester and
+// search/model/hub_pull go through HttpClient) and mail/smtp_client.cpp for SMTP. They share no
+// code: HTTP here is retries, Retry-After, Range and content checks; SMTP there is one upload with
+// the relay's reply codes. tests/library_doors.cmake keeps every other file off curl.h.
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -160,21 +164,6 @@ std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std:
   // A date in the past means "now"; round up so that we never ask early.
   auto seconds = std::chrono::ceil<std::chrono::seconds>(delta);
   return std::max(seconds, std::chrono::seconds(0));
-}
-
-std::string UrlEncode(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
 }
 
 struct HttpClient::Attempt {

@@ -110,7 +110,5 @@ class HttpClient {
   int attempts_ = 0;
 };
 
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters stay as they are).
-std::string UrlEncode(std::string_view value);
 
 }  // namespace paperfeed::ingest

@@ -6,10 +6,10 @@
 #include <mutex>
 #include <tuple>
 
+#include "core/calendar.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "mail/mail_config.hpp"
-#include "mail/time_zone.hpp"
 #include "search/search_service.hpp"
 #include "store/accounts.hpp"
 #include "store/catalogue.hpp"
@@ -26,14 +26,14 @@ using core::Result;
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-std::string HumanDay(const CivilDate& d) {
+std::string HumanDay(const core::CivilDate& d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%s, %u %s %d", kDays[WeekdayOfDays(DaysFromCivilDate(d))], d.day, kMonths[d.month - 1],
+  std::snprintf(buf, sizeof buf, "%s, %u %s %d", kDays[core::Weekday(core::DaysFromCivil(d))], d.day, kMonths[d.month - 1],
                 d.year);
   return buf;
 }
 
-std::string ShortDay(const CivilDate& d) {
+std::string ShortDay(const core::CivilDate& d) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%u %s %d", d.day, kMonths[d.month - 1], d.year);
   return buf;
@@ -217,21 +217,6 @@ std::string Shorten(std::string_view text, size_t max) {
 
 std::string EscapeHtml(std::string_view text) { return core::HtmlEscape(text); }
 
-std::string EncodeQueryValue(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string PaperUrl(const std::string& base, const std::string& id) {
   std::string b = base;
   while (!b.empty() && b.back() == '/') b.pop_back();
@@ -240,33 +225,33 @@ std::string PaperUrl(const std::string& base, const std::string& id) {
 }
 
 Result<DigestPeriodInfo> PeriodFor(store::DigestPeriod period, const std::optional<std::string>& date,
-                                   const TimeZone& zone, int64_t now) {
-  CivilDate day;
+                                   const core::TimeZone& zone, int64_t now) {
+  core::CivilDate day;
   if (date) {
-    auto parsed = ParseDay(*date);
+    auto parsed = core::ParseDay(*date);
     if (!parsed) return MakeError(ErrorCode::kInvalidInput, "--date '" + *date + "' must be a real day, YYYY-MM-DD");
     day = *parsed;
   } else {
-    int64_t today = DaysFromCivilDate(zone.LocalDate(now));
-    day = CivilFromDays(period == store::DigestPeriod::kDaily ? today - 1 : today - 7);
+    int64_t today = core::DaysFromCivil(zone.LocalDate(now));
+    day = core::CivilFromDays(period == store::DigestPeriod::kDaily ? today - 1 : today - 7);
   }
   DigestPeriodInfo info;
   info.period = period;
   if (period == store::DigestPeriod::kDaily) {
-    info.key = "daily:" + FormatDay(day);
-    info.first_day = info.last_day = FormatDay(day);
+    info.key = "daily:" + core::FormatDay(day);
+    info.first_day = info.last_day = core::FormatDay(day);
     info.label = HumanDay(day);
   } else {
-    CivilDate monday = IsoWeekMonday(day);
-    CivilDate sunday = CivilFromDays(DaysFromCivilDate(monday) + 6);
-    std::string week = IsoWeekName(day);
+    core::CivilDate monday = core::IsoWeekMonday(day);
+    core::CivilDate sunday = core::CivilFromDays(core::DaysFromCivil(monday) + 6);
+    std::string week = core::IsoWeekName(day);
     info.key = "weekly:" + week;
-    info.first_day = FormatDay(monday);
-    info.last_day = FormatDay(sunday);
+    info.first_day = core::FormatDay(monday);
+    info.last_day = core::FormatDay(sunday);
     info.label = "week " + week + " (" + ShortDay(monday) + " to " + ShortDay(sunday) + ")";
   }
-  auto last = *ParseDay(info.last_day);
-  info.end_unix = zone.FromLocal(CivilFromDays(DaysFromCivilDate(last) + 1), 0, 0);
+  auto last = *core::ParseDay(info.last_day);
+  info.end_unix = zone.FromLocal(core::CivilFromDays(core::DaysFromCivil(last) + 1), 0, 0);
   return info;
 }
 

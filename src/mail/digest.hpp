@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/calendar.hpp"
 #include "core/result.hpp"
 #include "store/subscriptions.hpp"
 
@@ -22,7 +23,6 @@ class SearchService;
 namespace paperfeed::mail {
 
 struct MailConfig;
-class TimeZone;
 
 // A paper as a digest shows it.
 struct DigestPaper {
@@ -54,7 +54,7 @@ struct DigestPeriodInfo {
 // The period that `date` falls in; without a date, the last complete one before `now` (yesterday
 // for daily, last week for weekly — a digest describes days that are over).
 core::Result<DigestPeriodInfo> PeriodFor(store::DigestPeriod period, const std::optional<std::string>& date,
-                                         const TimeZone& zone, int64_t now);
+                                         const core::TimeZone& zone, int64_t now);
 
 // Where digest content comes from: the site's own ranking and search. Results for the same
 // arguments are the same for every subscriber, so an implementation may cache them.
@@ -106,7 +106,5 @@ RenderedDigest RenderDigest(const Digest& digest, const DigestLinks& links, cons
 std::string PaperUrl(const std::string& base, const std::string& id);
 // Escapes & < > " ' for HTML text and attributes.
 std::string EscapeHtml(std::string_view text);
-// Percent-encodes a query value (RFC 3986 unreserved characters kept).
-std::string EncodeQueryValue(std::string_view text);
 
 }  // namespace paperfeed::mail

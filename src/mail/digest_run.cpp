@@ -41,7 +41,7 @@ std::string NotRendered(const store::Subscriber& subscriber, const core::Error& 
 }  // namespace
 
 Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscriber& subscriber,
-                                       const SubscriptionService& links, const TimeZone& zone, int64_t now,
+                                       const SubscriptionService& links, const core::TimeZone& zone, int64_t now,
                                        const std::string& message_id) {
   const MailConfig& config = links.config();
   DigestLinks urls{links.PreferencesUrl(subscriber), links.UnsubscribeUrl(subscriber)};
@@ -68,7 +68,7 @@ Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscr
 }
 
 Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& source, const SubscriptionService& links,
-                                   const TimeZone& zone, const DigestPeriodInfo& period, int64_t now,
+                                   const core::TimeZone& zone, const DigestPeriodInfo& period, int64_t now,
                                    const std::function<void(int, int)>& progress) {
   RenderReport report;
   report.period = period;
@@ -149,7 +149,7 @@ Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& so
 }
 
 Result<std::string> PreviewDigest(store::Catalogue& catalogue, DigestSource& source, const SubscriptionService& links,
-                                  const TimeZone& zone, const DigestPeriodInfo& period, const std::string& email,
+                                  const core::TimeZone& zone, const DigestPeriodInfo& period, const std::string& email,
                                   int64_t now) {
   store::SubscriptionStore store(catalogue.database());
   auto address = NormaliseAddress(email);
@@ -174,10 +174,10 @@ Result<std::string> PreviewDigest(store::Catalogue& catalogue, DigestSource& sou
   return BuildDigestMessage(*digest, **subscriber, links, zone, now, MakeMessageId(Domain(links.config().from_address)));
 }
 
-int64_t NextSendTime(const TimeZone& zone, int send_minutes, int64_t after) {
-  int64_t day = DaysFromCivilDate(zone.LocalDate(after));
+int64_t NextSendTime(const core::TimeZone& zone, int send_minutes, int64_t after) {
+  int64_t day = core::DaysFromCivil(zone.LocalDate(after));
   for (int64_t d = day - 1; d <= day + 2; ++d) {
-    int64_t t = zone.FromLocal(CivilFromDays(d), send_minutes / 60, send_minutes % 60);
+    int64_t t = zone.FromLocal(core::CivilFromDays(d), send_minutes / 60, send_minutes % 60);
     if (t > after) return t;
   }
   return after + 86400;  // unreachable for real zones
@@ -185,7 +185,7 @@ int64_t NextSendTime(const TimeZone& zone, int send_minutes, int64_t after) {
 
 Result<std::unique_ptr<MailRuntime>> MailRuntime::Start(const Options& options, const MailConfig& config) {
   if (auto r = config.Validate(); !r) return r.error();
-  auto zone = TimeZone::Load(config.time_zone);
+  auto zone = core::TimeZone::Load(config.time_zone);
   if (!zone) return zone.error();
   std::unique_ptr<MailRuntime> runtime(new MailRuntime());
   runtime->options_ = options;
@@ -222,7 +222,8 @@ DigestInputs::DigestInputs(DigestInputs&&) noexcept = default;
 DigestInputs& DigestInputs::operator=(DigestInputs&&) noexcept = default;
 
 Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailConfig& config,
-                                      const std::string& index_dir, const std::string& only_email) {
+                                      const std::string& index_dir, const search::SemanticOptions& semantic,
+                                      const std::string& only_email) {
   DigestInputs inputs;
   bool topics = false;
   if (auto all = store::SubscriptionStore(catalogue.database()).List(); all) {
@@ -232,7 +233,7 @@ Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailCon
     }
   }
   if (topics) {
-    if (auto opened = search::OpenSearchService(catalogue, index_dir, /*catch_up=*/false); opened) {
+    if (auto opened = search::OpenSearchService(catalogue, index_dir, /*catch_up=*/false, semantic); opened) {
       inputs.search = std::move(*opened);
     } else {
       inputs.warnings.push_back("saved searches are left out of digests: " + opened.error().message);
@@ -248,14 +249,14 @@ Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailCon
 Result<void> MailRuntime::RunScheduled(int64_t scheduled_for) {
   auto catalogue = store::OpenSqliteCatalogue(options_.db_path);
   if (!catalogue) return catalogue.error();
-  auto inputs = OpenDigestInputs(**catalogue, config_, options_.index_dir);
+  auto inputs = OpenDigestInputs(**catalogue, config_, options_.index_dir, options_.semantic);
   if (!inputs) return inputs.error();
   for (const auto& w : inputs->warnings) std::fprintf(stderr, "paperfeed: %s\n", w.c_str());
   auto& source = inputs->source;
   auto& links = *inputs->links;
   std::vector<store::DigestPeriod> periods = {store::DigestPeriod::kDaily};
-  int64_t local_day = DaysFromCivilDate(zone_->LocalDate(scheduled_for));
-  if (WeekdayOfDays(local_day) == config_.weekly_weekday) periods.push_back(store::DigestPeriod::kWeekly);
+  int64_t local_day = core::DaysFromCivil(zone_->LocalDate(scheduled_for));
+  if (core::Weekday(local_day) == config_.weekly_weekday) periods.push_back(store::DigestPeriod::kWeekly);
   for (auto period : periods) {
     auto info = PeriodFor(period, std::nullopt, *zone_, scheduled_for);
     if (!info) return info.error();

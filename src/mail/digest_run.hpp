@@ -12,12 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "core/calendar.hpp"
 #include "core/result.hpp"
 #include "mail/digest.hpp"
 #include "mail/mail_config.hpp"
 #include "mail/outbox_sender.hpp"
 #include "mail/subscription_service.hpp"
-#include "mail/time_zone.hpp"
+#include "search/semantic_options.hpp"
 
 namespace paperfeed::store {
 class Catalogue;
@@ -53,11 +54,12 @@ struct DigestInputs {
   std::vector<std::string> warnings;  // e.g. saved searches left out because the index cannot open
 };
 core::Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailConfig& config,
-                                            const std::string& index_dir, const std::string& only_email = "");
+                                            const std::string& index_dir, const search::SemanticOptions& semantic,
+                                            const std::string& only_email = "");
 
 // The whole message of one digest for one subscriber (headers, both parts, RFC 8058 headers).
 core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscriber& subscriber,
-                                             const SubscriptionService& links, const TimeZone& zone, int64_t now,
+                                             const SubscriptionService& links, const core::TimeZone& zone, int64_t now,
                                              const std::string& message_id);
 
 // Renders and records (in transactions of a few hundred rows) the digests of every active
@@ -65,14 +67,14 @@ core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::
 // that fails for one subscriber is counted in `failed` and named in `warnings`, and the run goes
 // on; only database and I/O failures end it.
 core::Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& source,
-                                         const SubscriptionService& links, const TimeZone& zone,
+                                         const SubscriptionService& links, const core::TimeZone& zone,
                                          const DigestPeriodInfo& period, int64_t now,
                                          const std::function<void(int done, int total)>& progress = {});
 
 // One digest as it would be sent now, without recording or sending it (`digest preview`).
 // kNotFound for an unknown address; an empty digest is returned as kConflict with a message.
 core::Result<std::string> PreviewDigest(store::Catalogue& catalogue, DigestSource& source,
-                                        const SubscriptionService& links, const TimeZone& zone,
+                                        const SubscriptionService& links, const core::TimeZone& zone,
                                         const DigestPeriodInfo& period, const std::string& email, int64_t now);
 
 // The mail side of `serve`: a thread that drains the outbox whenever something is queued (or every
@@ -83,6 +85,7 @@ class MailRuntime {
   struct Options {
     std::string db_path;
     std::string index_dir;        // search indexes for topic digests ("" = next to the database)
+    search::SemanticOptions semantic;  // how their hybrid searches weigh the semantic half
     double poll_seconds = 30;
     bool schedule_digests = true; // false: only deliver what others queue (confirmations)
   };
@@ -102,13 +105,13 @@ class MailRuntime {
 
   Options options_;
   MailConfig config_;
-  std::optional<TimeZone> zone_;
+  std::optional<core::TimeZone> zone_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> next_run_{0};
   std::unique_ptr<std::thread> thread_;
 };
 
 // The next send time strictly after `after`: config.send_time on the next local day that has it.
-int64_t NextSendTime(const TimeZone& zone, int send_minutes, int64_t after);
+int64_t NextSendTime(const core::TimeZone& zone, int send_minutes, int64_t after);
 
 }  // namespace paperfeed::mail

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <ctime>
 
-#include "mail/crypto.hpp"
+#include "core/crypto.hpp"
 
 namespace paperfeed::mail {
 namespace {
@@ -182,7 +182,7 @@ std::string EncodeUnstructured(std::string_view utf8, size_t first_line_used) {
       end += len;
     }
     if (end == i) end = std::min(utf8.size(), i + first_char);
-    std::string word = std::string(kPrefix) + Base64Encode(utf8.substr(i, end - i)) + "?=";
+    std::string word = std::string(kPrefix) + core::Base64Encode(utf8.substr(i, end - i)) + "?=";
     // Whitespace between adjacent encoded-words is dropped by decoders (RFC 2047 §6.2).
     if (!out.empty()) {
       out += ' ';
@@ -213,7 +213,7 @@ std::string FormatDate(int64_t unix_seconds, int utc_offset_minutes) {
 }
 
 std::string MakeMessageId(std::string_view domain) {
-  return "<" + RandomHex(12) + "." + std::to_string(std::time(nullptr)) + "@" +
+  return "<" + core::RandomHex(12) + "." + std::to_string(std::time(nullptr)) + "@" +
          std::string(domain.empty() ? "paperfeed.invalid" : domain) + ">";
 }
 
@@ -326,7 +326,7 @@ core::Result<std::string> BuildMessage(const MessageSpec& spec) {
   }
   // "=_" can never occur in quoted-printable output, so this boundary cannot collide with a body
   // (RFC 2045 §6.7, note 8; RFC 2046 §5.1.1).
-  std::string boundary = "=_pf_" + RandomHex(12);
+  std::string boundary = "=_pf_" + core::RandomHex(12);
   AppendHeader(out, "Content-Type", "multipart/alternative;\r\n boundary=\"" + boundary + "\"");
   out += "\r\nThis is a multi-part message in MIME format.\r\n";
   // RFC 2046 §5.1.4: the last part is the preferred one, so plain text comes first.
@@ -393,7 +393,7 @@ std::string DecodeEncodedWords(std::string_view value) {
     std::string decoded;
     constexpr std::string_view kB = "=?UTF-8?B?";
     if (end != std::string_view::npos && word.size() > kB.size() + 2 && word.substr(0, kB.size()) == kB &&
-        Base64Decode(word.substr(kB.size(), word.size() - kB.size() - 2), &decoded)) {
+        core::Base64Decode(word.substr(kB.size(), word.size() - kB.size() - 2), &decoded)) {
       out += decoded;
       previous_was_word = true;
     } else {

@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "core/text.hpp"
-#include "mail/crypto.hpp"
+#include "core/crypto.hpp"
 
 namespace paperfeed::mail {
 namespace {
@@ -34,11 +34,11 @@ std::string Payload(LinkPurpose purpose, int64_t id, int64_t expires_at) {
 
 std::string LinkSigner::Mac(LinkPurpose purpose, int64_t id, std::string_view email, int64_t expires_at) const {
   // The address is appended after a separator that cannot occur in the payload.
-  return HmacSha256(key_, Payload(purpose, id, expires_at) + "|" + core::ToLowerAscii(email));
+  return core::HmacSha256(key_, Payload(purpose, id, expires_at) + "|" + core::ToLowerAscii(email));
 }
 
 std::string LinkSigner::Sign(LinkPurpose purpose, int64_t id, std::string_view email, int64_t expires_at) const {
-  return Payload(purpose, id, expires_at) + "." + Base64UrlEncode(Mac(purpose, id, email, expires_at));
+  return Payload(purpose, id, expires_at) + "." + core::Base64UrlEncode(Mac(purpose, id, email, expires_at));
 }
 
 core::Result<LinkClaims> LinkSigner::Parse(std::string_view token, LinkPurpose expected) {
@@ -72,8 +72,8 @@ core::Result<void> LinkSigner::Verify(std::string_view token, const LinkClaims& 
                                       int64_t now) const {
   std::string mac;
   size_t last = token.rfind('.');
-  if (last == std::string_view::npos || !Base64UrlDecode(token.substr(last + 1), &mac) ||
-      !ConstantTimeEqual(mac, Mac(claims.purpose, claims.subscriber_id, email, claims.expires_at))) {
+  if (last == std::string_view::npos || !core::Base64UrlDecode(token.substr(last + 1), &mac) ||
+      !core::ConstantTimeEqual(mac, Mac(claims.purpose, claims.subscriber_id, email, claims.expires_at))) {
     return MakeError(ErrorCode::kUnauthorized, kInvalidLinkMessage);
   }
   if (claims.expires_at != 0 && now > claims.expires_at) {
@@ -83,7 +83,7 @@ core::Result<void> LinkSigner::Verify(std::string_view token, const LinkClaims& 
 }
 
 std::string LinkSigner::Fingerprint(std::string_view token) const {
-  return Base64UrlEncode(HmacSha256(key_, "used-link|" + std::string(token)));
+  return core::Base64UrlEncode(core::HmacSha256(key_, "used-link|" + std::string(token)));
 }
 
 }  // namespace paperfeed::mail

@@ -1,5 +1,6 @@
 #include "mail/smtp_client.hpp"
 
+// The SMTP door to libcurl; ingest/http_client.cpp is the HTTP one (see the note there on why two).
 #include <curl/curl.h>
 
 #include <cstring>

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "core/text.hpp"
-#include "mail/crypto.hpp"
+#include "core/crypto.hpp"
 #include "mail/digest.hpp"
 #include "mail/message.hpp"
 #include "store/sqlite.hpp"
@@ -56,7 +56,7 @@ Result<std::vector<std::string>> Items(const std::string& field, const std::stri
 Result<LinkSigner> MakeLinkSigner(store::Database& db, const MailConfig& config) {
   if (!config.link_secret.empty()) return LinkSigner(config.link_secret);
   store::SubscriptionStore store(db);
-  auto key = store.SecretOrInsert("link_hmac_sha256", RandomBytes(32));
+  auto key = store.SecretOrInsert("link_hmac_sha256", core::RandomBytes(32));
   if (!key) return key.error();
   return LinkSigner(*key);
 }

@@ -154,7 +154,7 @@ Result<IrEvalReport> RunIrEval(const IrEvalOptions& options) {
   }
   auto catalogue = store::OpenSqliteCatalogue((tmp.path / "catalogue.db").string());
   if (!catalogue) return catalogue.error();
-  auto service = OpenSearchService(*catalogue.value(), (tmp.path / "index").string());
+  auto service = OpenSearchService(*catalogue.value(), (tmp.path / "index").string(), true, options.semantic);
   if (!service) return service.error();
   {
     std::ifstream in(corpus_path);

@@ -17,6 +17,7 @@ struct IrEvalOptions {
   std::string run_path;            // TREC run file to write; empty for none
   int depth = 100;                 // results per query
   bool progress = false;
+  SemanticOptions semantic;        // [search]: fusion weight and pseudo-relevance feedback
 };
 
 struct IrEvalReport {

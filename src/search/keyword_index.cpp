@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <queue>
 #include <sstream>
 #include <unordered_map>
 
 #include "core/progress.hpp"
 #include "core/text.hpp"
+#include "search/matcher/filter_scan.hpp"
+#include "search/matcher/max_score.hpp"
+#include "search/matcher/query_plan.hpp"
+#include "search/matcher/top_k.hpp"
 
 namespace paperfeed::search {
 namespace {
@@ -62,165 +65,8 @@ int32_t PaperDay(const core::Paper& paper) {
   return 0;
 }
 
-bool HasCategory(std::string_view categories, std::string_view wanted) {
-  // `categories` is "cs.lg cs.ai"; `wanted` is a category ("cs.lg") or an archive ("cs").
-  size_t i = 0;
-  while (i < categories.size()) {
-    size_t end = categories.find(' ', i);
-    if (end == std::string_view::npos) end = categories.size();
-    std::string_view c = categories.substr(i, end - i);
-    if (c == wanted || (c.size() > wanted.size() && c.substr(0, wanted.size()) == wanted && c[wanted.size()] == '.'))
-      return true;
-    i = end + 1;
-  }
-  return false;
-}
-
 bool BitSet(const std::vector<uint64_t>& bits, uint32_t i) {
   return (i >> 6) < bits.size() && (bits[i >> 6] >> (i & 63)) & 1;
-}
-
-// A posting cursor over one term's list in one segment, decoding one block at a time.
-struct Cursor {
-  PostingList list;
-  float weight = 0;     // idf * (k1 + 1) / 255 * query-term frequency
-  float max_score = 0;  // weight * the list's largest impact
-  uint32_t block = 0, shallow = 0, n = 0, i = 0;
-  uint32_t doc = kNoDoc;
-  // The current block's last doc and score bound, kept here: read for every candidate.
-  uint32_t block_last = 0;
-  float block_max = 0;
-  uint32_t docs[kBlockSize];
-  uint8_t impacts[kBlockSize];
-
-  void Init() {
-    if (list.df == 0) return;
-    Load(0);
-  }
-  void Load(uint32_t b) {
-    n = DecodeBlock(list, b, docs, impacts);
-    block = b;
-    block_last = list.blocks[b].last_doc;
-    block_max = weight * static_cast<float>(list.blocks[b].max_impact);
-    shallow = std::max(shallow, b);
-    i = 0;
-    doc = docs[0];
-  }
-  void Next() {
-    if (++i < n) {
-      doc = docs[i];
-    } else if (block + 1 < list.num_blocks()) {
-      Load(block + 1);
-    } else {
-      doc = kNoDoc;
-    }
-  }
-  // The first block at or after `from` whose last doc is >= target (galloping, then bisection).
-  uint32_t FindBlock(uint32_t from, uint32_t target) const {
-    const uint32_t nb = list.num_blocks();
-    uint32_t lo = from, step = 1, hi = from;
-    while (hi < nb && list.blocks[hi].last_doc < target) {
-      lo = hi + 1;
-      hi += step;
-      step *= 2;
-    }
-    hi = std::min(hi, nb);
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (list.blocks[mid].last_doc < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  void Advance(uint32_t target) {
-    if (doc >= target) return;
-    if (block_last < target) {
-      uint32_t b = FindBlock(block + 1, target);
-      if (b >= list.num_blocks()) {
-        doc = kNoDoc;
-        return;
-      }
-      Load(b);
-    }
-    while (docs[i] < target) ++i;
-    doc = docs[i];
-  }
-  float Score() const { return weight * static_cast<float>(impacts[i]); }
-  float CurrentBlockMax() const { return block_max; }
-  // The largest score this list can give `target`, without decoding (block-max, Ding & Suel 2011).
-  float BlockMaxAt(uint32_t target) {
-    if (target <= block_last && target >= (block == 0 ? 0 : list.blocks[block - 1].last_doc + 1)) return block_max;
-    shallow = FindBlock(std::max(shallow, block), target);
-    if (shallow >= list.num_blocks()) return 0;
-    return weight * static_cast<float>(list.blocks[shallow].max_impact);
-  }
-};
-
-struct HeapEntry {
-  float score;
-  int64_t doc_id;
-};
-// The heap's top is the entry that leaves first: lowest score, then highest doc_id.
-struct HeapOrder {
-  bool operator()(const HeapEntry& a, const HeapEntry& b) const {
-    return a.score != b.score ? a.score > b.score : a.doc_id < b.doc_id;
-  }
-};
-
-// A lower bound on the depth-th best score in one segment, from the champions of the query's
-// lists: every champion is a document that matches, its exact score (summed over all the lists)
-// is real, so the depth-th best of those scores is a threshold no top document falls below.
-// Starting MaxScore there rather than at 0 lets it skip at once the lists and blocks that could
-// only matter before the top fills (initial thresholds: Kane & Tompa, SIGIR 2018; Petri, Moffat,
-// Mackenzie & Wirth, SIGIR 2019). Exact results are unchanged. Returns 0 when there are fewer
-// than depth champions that pass `passes`.
-template <typename Passes>
-float SeedThreshold(const std::vector<std::unique_ptr<Cursor>>& cursors, int depth, const Passes& passes) {
-  // Partial scores from the champions alone, summed per document.
-  std::vector<std::pair<uint32_t, float>> partial;
-  uint32_t docs[kBlockSize];
-  uint8_t impacts[kBlockSize];
-  for (const auto& c : cursors) {
-    const PostingList& list = c->list;
-    if (list.champion_docs) {
-      for (uint32_t i = 0; i < kChampions; ++i)
-        partial.emplace_back(list.champion_docs[i], c->weight * static_cast<float>(list.champion_impacts[i]));
-    } else if (list.df > 0) {
-      const uint32_t n = DecodeBlock(list, 0, docs, impacts);
-      for (uint32_t i = 0; i < n; ++i) partial.emplace_back(docs[i], c->weight * static_cast<float>(impacts[i]));
-    }
-  }
-  std::sort(partial.begin(), partial.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  size_t out = 0;
-  for (size_t i = 0; i < partial.size();) {
-    const uint32_t doc = partial[i].first;
-    float sum = 0;
-    for (; i < partial.size() && partial[i].first == doc; ++i) sum += partial[i].second;
-    if (passes(doc)) partial[out++] = {doc, sum};
-  }
-  partial.resize(out);
-  if (partial.size() < static_cast<size_t>(depth)) return 0;
-  // Exact scores for the most promising: twice depth of them, probed in doc order.
-  const size_t probe = std::min(partial.size(), static_cast<size_t>(depth) * 2);
-  std::nth_element(partial.begin(), partial.begin() + static_cast<long>(probe - 1), partial.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  partial.resize(probe);
-  std::sort(partial.begin(), partial.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<float> exact(probe, 0.0f);
-  Cursor probe_cursor;
-  for (const auto& c : cursors) {
-    probe_cursor = Cursor();
-    probe_cursor.list = c->list;
-    probe_cursor.weight = c->weight;
-    probe_cursor.Init();
-    for (size_t k = 0; k < probe && probe_cursor.doc != kNoDoc; ++k) {
-      probe_cursor.Advance(partial[k].first);
-      if (probe_cursor.doc == partial[k].first) exact[k] += probe_cursor.Score();
-    }
-  }
-  std::nth_element(exact.begin(), exact.begin() + (depth - 1), exact.end(), std::greater<float>());
-  // A margin for float sums taken in another order than the main loop's.
-  return exact[static_cast<size_t>(depth - 1)] * (1.0f - 1e-5f);
 }
 
 }  // namespace
@@ -576,254 +422,48 @@ Result<void> KeywordIndex::MaybeMerge() {
   return Commit(std::move(next));
 }
 
+// The matcher (search/matcher/) does the work: a plan of the query over all segments, then per
+// segment either the filter-only scan or block-max MaxScore, into one top-k collector.
 std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
                                           const std::function<bool(int64_t)>& accept, int64_t* matched) const {
   std::vector<ScoredDoc> out;
   if (matched) *matched = 0;
   if (depth <= 0 || state_->segments.empty()) return out;
   const State& st = *state_;
-
-  // Query terms with their frequency in the query, and their document frequency over all segments.
-  std::vector<std::pair<std::string, float>> terms;
-  auto add_term = [&](const std::string& t, float weight) {
-    auto it = std::find_if(terms.begin(), terms.end(), [&](const auto& p) { return p.first == t; });
-    if (it == terms.end()) terms.emplace_back(t, weight);
-    else it->second += weight;
-  };
-  for (const auto& t : query.terms) add_term(t, 1.0f);
-  // Measured on scifact-train: 0 gives 0.7037, 0.25 0.7030, 0.5 0.7012, 1 0.6988 nDCG@10; a
-  // small weight keeps the recall of one-word spellings at almost no cost.
-  constexpr float kJoinedWeight = 0.25f;
-  for (const auto& t : query.joined_terms) add_term(t, kJoinedWeight);
-  std::vector<std::string> required = query.required;
-  for (const auto& a : query.authors) required.push_back("a:" + a);
-  if (query.categories.size() == 1) required.push_back("c:" + query.categories.front());
-  const bool category_check = query.categories.size() > 1;
-
-  std::vector<double> idf(terms.size());
-  // Documents counted as df counts them: masked copies of updated papers stay in their segment's
-  // lists until a merge, so N includes them too (as Lucene's docCount does). Live documents alone
-  // could fall below a common term's df, and the idf below would turn negative.
-  int64_t indexed_docs = 0;
-  for (const auto& e : st.segments) indexed_docs += e.segment->num_docs();
-  const double n_docs = static_cast<double>(std::max<int64_t>(indexed_docs, 1));
-  int64_t max_df = 0;
-  for (size_t k = 0; k < terms.size(); ++k) {
-    int64_t df = 0;
-    for (const auto& e : st.segments)
-      if (auto t = e.segment->FindTerm(terms[k].first)) df += e.segment->Postings(*t).df;
-    max_df = std::max(max_df, df);
-    // Robertson–Spärck Jones idf with Lucene's +1, which keeps it positive for common terms.
-    idf[k] = std::log(1.0 + (n_docs - static_cast<double>(df) + 0.5) / (static_cast<double>(df) + 0.5));
-  }
-  if (matched) *matched = max_df;
-
-  std::priority_queue<HeapEntry, std::vector<HeapEntry>, HeapOrder> heap;
-  // A score the depth-th best is known to reach (the champions' seed, below); lower ones are skipped.
-  float floor = 0.0f;
-  auto threshold = [&] { return heap.size() < static_cast<size_t>(depth) ? floor : std::max(floor, heap.top().score); };
-  auto pruning = [&] { return floor > 0.0f || heap.size() >= static_cast<size_t>(depth); };
-  // Champions are vetted by the filters only; required, excluded and phrase checks would need
-  // more than the lists in hand, so such queries start from 0.
-  const bool can_seed = !accept && required.empty() && query.excluded.empty();
-  auto offer = [&](float score, int64_t doc_id) {
-    if (heap.size() < static_cast<size_t>(depth)) {
-      heap.push({score, doc_id});
-      return true;
-    }
-    const auto& top = heap.top();
-    if (score > top.score || (score == top.score && doc_id < top.doc_id)) {
-      heap.pop();
-      heap.push({score, doc_id});
-      return true;
-    }
-    return false;
-  };
-  const float k1_scale = static_cast<float>((params_.k1 + 1.0) / 255.0);
-
-  // Whether a document of `entry` passes the deletions and the date and category filters.
-  const bool filtered = query.day_from || query.day_to || category_check;
-  auto passes_in = [&](const SegmentEntry& entry, uint32_t local) {
-    if (BitSet(*entry.deleted, local)) return false;
-    if (!filtered) return true;  // no random read of the day table for most queries
-    const int32_t day = entry.segment->day(local);
-    if (query.day_from && day < *query.day_from) return false;
-    if (query.day_to && day > *query.day_to) return false;
-    if (category_check) {
-      bool any = false;
-      for (const auto& c : query.categories) any = any || HasCategory(entry.segment->categories(local), c);
-      if (!any) return false;
-    }
-    return true;
-  };
-  // The query terms' cursors in one segment, cheapest list (lowest bound) first.
-  auto term_cursors = [&](const Segment& seg) {
-    std::vector<std::unique_ptr<Cursor>> cursors;
-    for (size_t k = 0; k < terms.size(); ++k) {
-      auto found = seg.FindTerm(terms[k].first);
-      if (!found) continue;
-      auto c = std::make_unique<Cursor>();
-      c->list = seg.Postings(*found);
-      c->weight = static_cast<float>(idf[k]) * k1_scale * terms[k].second;
-      c->max_score = c->weight * static_cast<float>(c->list.max_impact);
-      c->Init();
-      cursors.push_back(std::move(c));
-    }
-    std::sort(cursors.begin(), cursors.end(),
-              [](const auto& a, const auto& b) { return a->max_score < b->max_score; });
-    return cursors;
-  };
+  std::vector<const Segment*> segments;
+  for (const auto& e : st.segments) segments.push_back(e.segment.get());
+  const matcher::QueryPlan plan = matcher::MakePlan(query, segments, params_);
+  if (matched) *matched = plan.matched_estimate;
+  matcher::TopK top(depth);
 
   // Start from the champions' lower bound on the depth-th score rather than 0. Guesses above it,
   // verified by the pass itself (Petri et al. 2019), were measured too: at 2.5 M papers a pass
   // started above the true k-th score costs nearly as much as one started below it, and
   // stepping down 4x..1.1x made queries 30 % slower, so one pass from the bound it is.
-  if (can_seed && !terms.empty()) {
+  // Champions are vetted by the filters only; required, excluded and phrase checks would need
+  // more than the lists in hand, so such queries start from 0.
+  const bool can_seed = !accept && plan.required.empty() && plan.excluded.empty() && !plan.terms.empty();
+  if (can_seed) {
     for (const auto& entry : st.segments) {
-      auto cursors = term_cursors(*entry.segment);
-      floor = std::max(floor, SeedThreshold(cursors, depth, [&](uint32_t local) { return passes_in(entry, local); }));
+      const matcher::DocFilter filter(plan, *entry.segment, *entry.deleted);
+      top.RaiseFloor(matcher::SeedThreshold(matcher::TermCursors(plan, *entry.segment), depth, filter));
     }
   }
 
   for (const auto& entry : st.segments) {
     const Segment& seg = *entry.segment;
-    auto passes = [&](uint32_t local) { return passes_in(entry, local); };
-    // Required and excluded lists; a missing required term empties this segment.
-    std::vector<std::unique_ptr<Cursor>> req, excl;
-    bool impossible = false;
-    for (const auto& t : required) {
-      auto found = seg.FindTerm(t);
-      if (!found) {
-        impossible = true;
-        break;
-      }
-      auto c = std::make_unique<Cursor>();
-      c->list = seg.Postings(*found);
-      c->Init();
-      req.push_back(std::move(c));
-    }
-    if (impossible) continue;
-    for (const auto& t : query.excluded) {
-      if (auto found = seg.FindTerm(t)) {
-        auto c = std::make_unique<Cursor>();
-        c->list = seg.Postings(*found);
-        c->Init();
-        excl.push_back(std::move(c));
-      }
-    }
-    // Returns 0 when `doc` passes the required/excluded lists, else the next doc worth trying.
-    auto constraint_skip = [&](uint32_t doc) -> uint32_t {
-      uint32_t next = 0;
-      for (auto& c : req) {
-        c->Advance(doc);
-        if (c->doc != doc) next = std::max(next, c->doc);
-      }
-      if (next) return next;
-      for (auto& c : excl) {
-        c->Advance(doc);
-        if (c->doc == doc) return doc + 1;
-      }
-      return 0;
-    };
-
-    std::vector<std::unique_ptr<Cursor>> cursors = term_cursors(seg);
-
-    if (terms.empty()) {
-      // Filters only: the newest matching papers. Lead with the rarest required list, if any.
-      Cursor* lead = nullptr;
-      for (auto& c : req)
-        if (!lead || c->list.df < lead->list.df) lead = c.get();
-      uint32_t doc = lead ? lead->doc : 0;
-      while (doc != kNoDoc && doc < seg.num_docs()) {
-        uint32_t skip = constraint_skip(doc);
-        if (skip == 0) {
-          if (passes(doc) && (!accept || accept(seg.doc_id(doc)))) {
-            offer(static_cast<float>(seg.day(doc)), seg.doc_id(doc));
-          }
-          skip = doc + 1;
-        }
-        if (lead) {
-          lead->Advance(skip);
-          doc = lead->doc;
-        } else {
-          doc = skip;
-        }
-      }
-      continue;
-    }
-    if (cursors.empty()) continue;
-
-    // MaxScore (Turtle & Flood 1995) with block-max bounds (Ding & Suel 2011): lists sorted by
-    // their largest possible score; the prefix whose bounds sum to no more than the current k-th
-    // score is "non-essential" — a document found only there cannot enter the top — so candidates
-    // come from the essential lists only, and non-essential lists are probed only while the
-    // candidate can still make it.
-    const size_t m = cursors.size();
-    std::vector<float> prefix(m);
-    float run = 0;
-    for (size_t j = 0; j < m; ++j) prefix[j] = (run += cursors[j]->max_score);
-    size_t essential = 0;
-    auto update_essential = [&] {
-      const float theta = threshold();
-      while (essential < m && prefix[essential] <= theta) ++essential;
-    };
-    update_essential();
-    // One sweep over the essential lists per candidate scores it and bounds its blocks; one more
-    // moves them past it and finds the next candidate.
-    uint32_t cand = kNoDoc;
-    for (size_t j = essential; j < m; ++j) cand = std::min(cand, cursors[j]->doc);
-    while (essential < m && cand != kNoDoc) {
-      const float theta = threshold();
-      const bool full = pruning();
-      float score = 0, bound = essential ? prefix[essential - 1] : 0.0f;
-      uint32_t skip_to = kNoDoc;
-      for (size_t j = essential; j < m; ++j) {
-        const Cursor& c = *cursors[j];
-        if (c.doc == cand) {
-          score += c.Score();
-          bound += c.block_max;
-          skip_to = std::min(skip_to, c.block_last + 1);
-        } else {
-          skip_to = std::min(skip_to, c.doc);
-        }
-      }
-      uint32_t next = cand + 1;
-      if (full && bound <= theta) {
-        // Block-max skip: the current blocks of the lists on `cand` cannot beat theta, so no
-        // document before the first of their block ends (or the other lists' next docs) can.
-        next = skip_to;
-      } else if (!passes(cand)) {
-      } else if (uint32_t skip = constraint_skip(cand); skip != 0) {
-        next = skip;
-      } else {
-        for (size_t j = essential; j-- > 0;) {
-          if (full && score + prefix[j] <= theta) break;
-          auto& c = *cursors[j];
-          if (full && score + c.BlockMaxAt(cand) + (j ? prefix[j - 1] : 0.0f) <= theta) continue;
-          c.Advance(cand);
-          if (c.doc == cand) score += c.Score();
-        }
-        if ((!full || score >= theta) && (!accept || accept(seg.doc_id(cand)))) {
-          if (offer(score, seg.doc_id(cand))) update_essential();
-        }
-      }
-      cand = kNoDoc;
-      for (size_t j = essential; j < m; ++j) {
-        Cursor& c = *cursors[j];
-        if (c.doc < next) c.Advance(next);
-        cand = std::min(cand, c.doc);
-      }
+    auto constraints = matcher::Constraints::Open(plan, seg);
+    if (!constraints) continue;  // a required term is missing from this segment
+    const matcher::DocFilter filter(plan, seg, *entry.deleted);
+    if (plan.terms.empty()) {
+      matcher::ScanFilterOnly(seg, filter, *constraints, accept, top);
+    } else {
+      auto cursors = matcher::TermCursors(plan, seg);
+      matcher::ScoreMaxScore(seg, cursors, filter, *constraints, accept, top);
     }
   }
 
-
-  out.reserve(heap.size());
-  while (!heap.empty()) {
-    const auto& top = heap.top();
-    out.push_back({top.doc_id, terms.empty() ? 0.0 : static_cast<double>(top.score)});
-    heap.pop();
-  }
-  std::reverse(out.begin(), out.end());
+  for (const auto& e : top.Drain()) out.push_back({e.doc_id, plan.terms.empty() ? 0.0 : static_cast<double>(e.score)});
   return out;
 }
 
@@ -854,7 +494,7 @@ bool KeywordIndex::PassesFilters(int64_t doc_id, const ParsedQuery& query) const
   if (query.day_to && day > *query.day_to) return false;
   if (!query.categories.empty()) {
     bool any = false;
-    for (const auto& c : query.categories) any = any || HasCategory(e->segment->categories(local), c);
+    for (const auto& c : query.categories) any = any || matcher::HasCategory(e->segment->categories(local), c);
     if (!any) return false;
   }
   return true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/calendar.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
 #include "search/tokenizer.hpp"
@@ -18,12 +19,6 @@ std::optional<int> ParseInt(std::string_view s) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return value;
-}
-
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
 std::string JoinWords(const std::vector<std::string>& words) {
@@ -233,12 +228,13 @@ std::optional<std::pair<int32_t, int32_t>> ParseDaySpan(std::string_view text) {
     auto month = ParseInt(text.substr(5, 2));
     if (!month || *month < 1 || *month > 12) return std::nullopt;
     m_from = m_to = *month;
-    d_to = DaysInMonth(*year, *month);
+    d_to = static_cast<int>(core::DaysInMonth(*year, static_cast<unsigned>(*month)));
   }
   if (text.size() == 10) {
     if (text[7] != '-') return std::nullopt;
     auto day = ParseInt(text.substr(8, 2));
-    if (!day || *day < 1 || *day > DaysInMonth(*year, m_from)) return std::nullopt;
+    if (!day || *day < 1 || *day > static_cast<int>(core::DaysInMonth(*year, static_cast<unsigned>(m_from))))
+      return std::nullopt;
     d_from = d_to = *day;
   }
   return std::pair<int32_t, int32_t>{

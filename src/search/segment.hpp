@@ -6,7 +6,8 @@
 // A term's postings: when df > kChampions, its champions (the kChampions postings of highest
 // impact, by doc: docs as uint32 then impacts as bytes); then BlockMeta[ceil(df/128)]; then per
 // block the doc-id gaps as varints followed by one impact byte per posting. Champions let a query
-// start with a high threshold (keyword_index.cpp, SeedThreshold). The impact is the term's BM25F saturation
+// start with a high threshold (search/matcher/max_score.cpp, SeedThreshold). The impact is the
+// term's BM25F saturation
 //   tf~ / (k1 + tf~),  tf~ = sum over fields f of w_f * tf_f / ((1 - b_f) + b_f * len_f / avglen_f)
 // (Robertson & Zaragoza 2009, "The Probabilistic Relevance Framework: BM25 and Beyond", §3.6),
 // quantised to 8 bits, so that a document's score is sum(idf_t * impact) and a block's maximum

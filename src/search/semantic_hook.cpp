@@ -46,16 +46,8 @@ using core::ErrorCode;
 using core::MakeError;
 using core::Result;
 
-// The semantic share of the hybrid score (min-max normalised scores on both sides). On
-// SciFact-train 0.2 / 0.3 / 0.4 give nDCG@10 0.707 / 0.707 / 0.709 against keyword 0.699; on the
-// known-item title set, where BM25 is near perfect (0.978), every weight costs a little
-// (0.3: -0.005), least at 0.2; on the vague-summary set 0.2 and 0.3 both gain ~0.002. 0.2 is the
-// weight that helps where words differ and costs least where they match; bench/eval_semantic.sh.
-constexpr double kSemanticWeight = 0.2;
-// Pseudo-relevance feedback of hybrid search (AddFeedback): the first kFeedbackDocs keyword
-// hits, weighted kFeedbackWeight against the query's own unit vector.
-constexpr int kFeedbackDocs = 3;
-constexpr double kFeedbackWeight = 0.5;
+// The fusion weight and the pseudo-relevance feedback (AddFeedback) come from SemanticOptions,
+// where their defaults and measurements are.
 // Embedding dimension: 128 fuses as well as 256 on SciFact (0.716 vs 0.716) at half the memory
 // and half the HNSW build time at 2.5 M papers.
 constexpr int kDimension = 128;
@@ -83,13 +75,10 @@ std::string ReadSmallFile(const std::string& path) {
 class Backend final : public SemanticBackend {
  public:
   Backend(std::string dir, const KeywordIndex& keyword, SemanticOptions options)
-      : dir_(std::move(dir)), keyword_(keyword), options_(std::move(options)) {
-    // For benchmarks only (bench/eval_semantic.sh sweeps it): the fusion weight, 0..1.
-    if (const char* w = std::getenv("PAPERFEED_SEMANTIC_WEIGHT")) semantic_weight_ = std::clamp(std::atof(w), 0.0, 1.0);
-    // Likewise for the pseudo-relevance feedback of hybrid search: documents and weight.
-    if (const char* d = std::getenv("PAPERFEED_PRF_DOCS")) prf_docs_ = std::clamp(std::atoi(d), 0, 100);
-    if (const char* w = std::getenv("PAPERFEED_PRF_WEIGHT")) prf_weight_ = std::clamp(std::atof(w), 0.0, 10.0);
-  }
+      : dir_(std::move(dir)), keyword_(keyword), options_(std::move(options)),
+        semantic_weight_(std::clamp(options_.semantic_weight, 0.0, 1.0)),
+        prf_docs_(std::clamp(options_.prf_docs, 0, 100)),
+        prf_weight_(std::clamp(options_.prf_weight, 0.0, 10.0)) {}
 
   Result<void> Open() {
     std::error_code ec;
@@ -487,9 +476,9 @@ class Backend final : public SemanticBackend {
   int64_t change_seq_ = 0;
   int64_t docs_trained_ = 0;
   int64_t journal_records_ = 0;
-  double semantic_weight_ = kSemanticWeight;
-  int prf_docs_ = kFeedbackDocs;
-  double prf_weight_ = kFeedbackWeight;
+  double semantic_weight_;
+  int prf_docs_;
+  double prf_weight_;
 };
 
 }  // namespace

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 #include <unordered_map>
 
+#include "core/calendar.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
 #include "store/sqlite.hpp"
@@ -25,7 +27,7 @@ struct Civil {
 };
 
 Civil CivilFromDays(int64_t days) {
-  const core::CivilDay c = core::CivilFromDays(days);
+  const core::CivilDate c = core::CivilFromDays(days);
   return {c.year, c.month, c.day};
 }
 
@@ -59,23 +61,16 @@ bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// US Eastern time: daylight saving from the second Sunday of March, 02:00 EST (07:00 UTC), to the
-// first Sunday of November, 02:00 EDT (06:00 UTC) — the Energy Policy Act of 2005 rules, in force
-// since 2007.
-int64_t NthSunday(int64_t year, unsigned month, int n) {
-  int64_t first = core::DaysFromCivil(year, month, 1);
-  int to_sunday = (7 - IsoWeekday(first)) % 7;  // IsoWeekday 7 is Sunday
-  return first + to_sunday + 7 * (n - 1);
+// Hugging Face's daily list counts days in America/New_York, from the system's tz database. A
+// missing database is a broken installation (tzdata is a dependency), not a request's failure.
+const core::TimeZone& NewYork() {
+  static const core::TimeZone zone = [] {
+    auto loaded = core::TimeZone::Load("America/New_York");
+    if (!loaded) throw std::runtime_error(loaded.error().message);
+    return std::move(loaded.value());
+  }();
+  return zone;
 }
-
-bool IsEasternDaylightTime(int64_t unix_seconds) {
-  int64_t year = CivilFromDays((unix_seconds - 5 * 3600) / kSecondsPerDay).year;
-  int64_t start = NthSunday(year, 3, 2) * kSecondsPerDay + 7 * 3600;
-  int64_t end = NthSunday(year, 11, 1) * kSecondsPerDay + 6 * 3600;
-  return unix_seconds >= start && unix_seconds < end;
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 using core::SplitLines;
 
@@ -219,17 +214,9 @@ std::string MonthOf(std::string_view day) { return std::string(day.substr(0, 7))
 
 std::string AddDays(std::string_view day, int days) { return FormatDay(ParseDay(day) + days); }
 
-std::string NewYorkDay(int64_t unix_seconds) {
-  int64_t offset = IsEasternDaylightTime(unix_seconds) ? -4 * 3600 : -5 * 3600;
-  return FormatDay(FloorDiv(unix_seconds + offset, kSecondsPerDay));
-}
+std::string NewYorkDay(int64_t unix_seconds) { return core::FormatDay(NewYork().LocalDate(unix_seconds)); }
 
-int64_t NewYorkDayStart(std::string_view day) {
-  int64_t midnight_utc = ParseDay(day) * kSecondsPerDay;
-  // Midnight local is 04:00 or 05:00 UTC; decide by the instant just after it.
-  int64_t edt = midnight_utc + 4 * 3600;
-  return IsEasternDaylightTime(edt) ? edt : midnight_utc + 5 * 3600;
-}
+int64_t NewYorkDayStart(std::string_view day) { return NewYork().FromLocal(core::CivilFromDays(ParseDay(day)), 0, 0); }
 
 double TrendingScore(int64_t upvotes, double age_hours) {
   // Hacker News' ranking (Amir Salihefendic, "How Hacker News ranking algorithm works", 2010) with

@@ -37,7 +37,7 @@ std::string IsoWeekOf(std::string_view day);
 std::string MonthOf(std::string_view day);
 // Adds `days` (may be negative) to a "YYYY-MM-DD" day.
 std::string AddDays(std::string_view day, int days);
-// The America/New_York calendar day at Unix time `unix_seconds` (US DST rules since 2007).
+// The America/New_York calendar day at Unix time `unix_seconds` (the system's tz database).
 std::string NewYorkDay(int64_t unix_seconds);
 // The Unix time at which a New York day starts (00:00 local).
 int64_t NewYorkDayStart(std::string_view day);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/url.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
 #include "ingest/fetchers.hpp"
@@ -245,7 +246,7 @@ Html UpvoteButton(const Request& req, Context& ctx, const std::string& paper_id,
     return Render(
         "<a class=\"count upvote-login\" href=\"/login?next={}\" title=\"Log in to upvote\" "
         "aria-label=\"{} upvotes; log in to upvote\">{}</a>",
-        UrlEncode(LocalTarget(req.Target())), upvotes, upvotes);
+        core::PercentEncode(LocalTarget(req.Target())), upvotes, upvotes);
   }
   store::AccountStore accounts(ctx.database());
   bool mine = false;
@@ -300,7 +301,7 @@ Html CommentsSection(const Request& req, Context& ctx, const std::string& paper_
         PaperPath(paper_id), viewer.csrf_token);
   } else {
     form = Render("<p><a href=\"/login?next={}\">Log in</a> to comment.</p>",
-                  UrlEncode(LocalTarget(req.Target())));
+                  core::PercentEncode(LocalTarget(req.Target())));
   }
   // The paper page wraps this in its own <section id="comments"> with the heading.
   return Render("<p class=\"meta comment-count\" id=\"comment-count\">{} {}</p>{}{}", visible,
@@ -351,7 +352,7 @@ void SendSignUpForm(const AccountState& state, const Request& req, Response& res
       "<small>at least 8 characters</small></p>"
       "<p><button type=\"submit\" id=\"signup-submit\">Create account</button></p></form>"
       "<p>Have an account? <a href=\"/login?next={}\">Log in</a>.</p></section>",
-      closed, ErrorNote(v.error), token, v.next, v.name, v.display_name, v.email, UrlEncode(v.next));
+      closed, ErrorNote(v.error), token, v.next, v.name, v.display_name, v.email, core::PercentEncode(v.next));
   SendPage(res, ctx, PageOptions{.title = "Sign up"}, main, status);
   res.cache = CachePolicy::kNoStore;
 }
@@ -369,7 +370,7 @@ void SendLoginForm(const AccountState& state, const Request& req, Response& res,
       "name=\"password\" required maxlength=\"1024\" autocomplete=\"current-password\"></p>"
       "<p><button type=\"submit\" id=\"login-submit\">Log in</button></p></form>"
       "<p>New here? <a href=\"/signup?next={}\">Sign up</a>.</p></section>",
-      ErrorNote(error), token, next, name, UrlEncode(next));
+      ErrorNote(error), token, next, name, core::PercentEncode(next));
   SendPage(res, ctx, PageOptions{.title = "Log in"}, main, status);
   res.cache = CachePolicy::kNoStore;
 }
@@ -471,7 +472,7 @@ int StatusForPageError(const core::Error& e) {
 bool RequireLoginPage(const Request& req, Response& res, Context& ctx, std::string_view back = {}) {
   if (ctx.viewer().signed_in) return false;
   std::string next = back.empty() ? LocalTarget(req.Target()) : std::string(back);
-  res.Redirect("/login?next=" + UrlEncode(next));
+  res.Redirect("/login?next=" + core::PercentEncode(next));
   res.cache = CachePolicy::kNoStore;
   return true;
 }

@@ -1,7 +1,5 @@
 #include "web/auth.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,14 +16,6 @@ namespace {
 using core::ErrorCode;
 using core::MakeError;
 using core::Result;
-
-// sodium_init is thread-safe and idempotent, but it must have run before any other call.
-void EnsureSodium() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium could not initialise");
-  });
-}
 
 constexpr size_t kMinPassword = 8;
 // Argon2 takes passwords of any length, but a megabyte-long one costs nothing to send and much to
@@ -60,59 +50,10 @@ std::string RateLimitKey(std::string_view name) {
 
 // ---- primitives ----
 
-PasswordCost PasswordCost::Interactive() {
-  return {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
-}
-
-PasswordCost PasswordCost::Minimum() {
-  return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
-}
-
-Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost) {
-  EnsureSodium();
-  char out[crypto_pwhash_argon2id_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.memory_bytes,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return MakeError(ErrorCode::kInternal, "password hashing ran out of memory");
-  }
-  return std::string(out);
-}
-
-bool VerifyPassword(const std::string& hash, std::string_view password) {
-  EnsureSodium();
-  if (hash.size() >= crypto_pwhash_argon2id_STRBYTES) return false;
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
-}
-
-bool PasswordNeedsRehash(const std::string& hash, const PasswordCost& cost) {
-  EnsureSodium();
-  if (hash.size() >= crypto_pwhash_argon2id_STRBYTES) return true;
-  return crypto_pwhash_str_needs_rehash(hash.c_str(), cost.ops, cost.memory_bytes) != 0;
-}
-
-std::string RandomToken() {
-  EnsureSodium();
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  char out[sodium_base64_ENCODED_LEN(sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return std::string(out);
-}
-
-std::string TokenHash(std::string_view token) {
-  EnsureSodium();
-  unsigned char digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
-                     nullptr, 0);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex);
-}
+std::string TokenHash(std::string_view token) { return core::Blake2b256Hex(token); }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  EnsureSodium();
-  if (a.size() != b.size() || a.empty()) return false;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+  return !a.empty() && core::ConstantTimeEqual(a, b);
 }
 
 std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
@@ -230,7 +171,6 @@ class SlotGuard {
 
 Auth::Auth(AuthConfig config) : config_(std::move(config)), slots_(std::make_shared<CheckSlots>()) {
   slots_->free = std::max(1, config_.max_concurrent_password_checks);
-  EnsureSodium();
   auto dummy = HashPassword(RandomToken(), config_.password_cost);
   if (!dummy) throw std::runtime_error("cannot make the dummy password hash: " + dummy.error().message);
   dummy_hash_ = std::move(dummy.value());

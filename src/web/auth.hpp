@@ -1,8 +1,7 @@
 // web/auth: who is asking — password hashing, sessions, API tokens, CSRF and login rate limits.
 //
-// The one door to libsodium: Argon2id password strings (crypto_pwhash_str), random tokens
-// (randombytes_buf), token hashes (BLAKE2b, crypto_generichash) and constant-time comparison.
-// Nothing else in the project includes sodium.h.
+// The primitives (Argon2id password strings, random tokens, BLAKE2b token hashes, constant-time
+// comparison) come from core/crypto, the project's one door to libsodium.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/crypto.hpp"
 #include "core/result.hpp"
 #include "store/accounts.hpp"
 
@@ -19,27 +19,17 @@ namespace paperfeed::web {
 
 // ---- primitives ----
 
-// Argon2id cost. Interactive is libsodium's recommendation for logins (2 passes over 64 MiB);
-// Minimum keeps tests fast and must never be used for real accounts.
-struct PasswordCost {
-  uint64_t ops = 0;
-  size_t memory_bytes = 0;
-  static PasswordCost Interactive();
-  static PasswordCost Minimum();
-};
+// Argon2id passwords and random tokens (32 bytes, base64url without padding: 43 characters).
+using core::HashPassword;
+using core::PasswordCost;
+using core::PasswordNeedsRehash;
+using core::RandomToken;
+using core::VerifyPassword;
 
-// "$argon2id$v=19$m=...,t=...,p=1$salt$hash" with a fresh random salt.
-core::Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost);
-// True when `password` matches the Argon2id string `hash`.
-bool VerifyPassword(const std::string& hash, std::string_view password);
-// True when `hash` was made with another cost (re-hash it on the next successful login).
-bool PasswordNeedsRehash(const std::string& hash, const PasswordCost& cost);
-
-// 32 random bytes, base64url without padding (43 characters).
-std::string RandomToken();
 // Lower-case hex of BLAKE2b-256(token): what the database keeps instead of the token.
 std::string TokenHash(std::string_view token);
-// Compares without leaking where the first difference is (sodium_memcmp).
+// Compares without leaking where the first difference is; an empty string matches nothing (a
+// missing CSRF field or cookie never equals a missing token).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // The value of cookie `name` in a Cookie header ("a=1; paperfeed_session=xyz"), if present.

@@ -182,9 +182,9 @@ void SearchFeed(const Request& req, Response& res, Context& ctx) {
   }
   std::stable_sort(items.begin(), items.end(), [](const FeedItem& a, const FeedItem& b) { return a.updated > b.updated; });
   if (items.size() > static_cast<size_t>(shown)) items.resize(static_cast<size_t>(shown));
-  std::string qs = "?q=" + UrlEncode(query->q);
+  std::string qs = "?q=" + core::PercentEncode(query->q);
   if (query->mode != "hybrid") qs += "&mode=" + query->mode;
-  if (!query->category.empty()) qs += "&cat=" + UrlEncode(query->category);
+  if (!query->category.empty()) qs += "&cat=" + core::PercentEncode(query->category);
   SendFeed(res, ctx, req.PathParam("format"),
            {"Search: " + query->q, "/feeds/search.atom" + qs, "/search" + qs, "Papers matching " + query->q}, items);
 }
@@ -206,7 +206,7 @@ void CategoryFeed(const Request& req, Response& res, Context& ctx) {
     items.push_back(std::move(f));
   }
   SendFeed(res, ctx, format,
-           {"New in " + category, "/feeds/cat/" + category + ".atom", "/search?cat=" + UrlEncode(category),
+           {"New in " + category, "/feeds/cat/" + category + ".atom", "/search?cat=" + core::PercentEncode(category),
             "The newest papers in " + category},
            items);
 }

@@ -92,8 +92,6 @@ Html TextParagraphs(std::string_view text);
 
 // A URL that is safe in href/src: http(s)://… or a path on this site ("/…", not "//…"); else "#".
 std::string SafeUrl(std::string_view url);
-// Percent-encodes a query parameter value or a path segment (RFC 3986 unreserved kept).
-std::string UrlEncode(std::string_view text);
 
 // TeX in titles and abstracts made readable without a TeX engine: $…$ spans keep their text in a
 // <span class="tex">, common macros become Unicode (\alpha → α, \leq → ≤), ^{…}/_{…} become

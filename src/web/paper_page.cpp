@@ -5,6 +5,7 @@
 
 #include "core/dates.hpp"
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "store/daily_list.hpp"
 #include "web/cards.hpp"
 #include "web/handlers.hpp"
@@ -118,11 +119,11 @@ void PaperPage(const Request& req, Response& res, Context& ctx) {
   Html authors;
   for (size_t i = 0; i < p.authors.size(); ++i) {
     authors += Render("{}<a href=\"/search?q={}&amp;mode=keyword\">{}</a>", i ? Html::Trusted(", ") : Html(),
-                      UrlEncode("\"" + p.authors[i] + "\""), p.authors[i]);
+                      core::PercentEncode("\"" + p.authors[i] + "\""), p.authors[i]);
   }
   Html categories;
   for (const auto& c : p.categories)
-    categories += Render(" <a href=\"/search?cat={}\" class=\"badge\">{}</a>", UrlEncode(c), c);
+    categories += Render(" <a href=\"/search?cat={}\" class=\"badge\">{}</a>", core::PercentEncode(c), c);
   Html daily;
   if (!b.entries.empty()) {
     const auto& e = b.entries.front();

@@ -1,12 +1,9 @@
 #include "web/search_glue.hpp"
 
 #include "core/dates.hpp"
+#include "search/search_service.hpp"
 #include "web/paper_data.hpp"
 #include "web/params.hpp"
-
-#ifdef PAPERFEED_HAVE_SEARCH
-#include "search/search_service.hpp"
-#endif
 
 namespace paperfeed::web {
 namespace {
@@ -17,7 +14,6 @@ core::Error Unavailable() {
                          "(see the server log; build them with the search commands)");
 }
 
-#ifdef PAPERFEED_HAVE_SEARCH
 core::Result<std::vector<FoundPaper>> LoadHits(Context& ctx, const std::vector<search::SearchHit>& hits) {
   std::vector<FoundPaper> out;
   out.reserve(hits.size());
@@ -37,7 +33,6 @@ core::Result<std::vector<FoundPaper>> LoadHits(Context& ctx, const std::vector<s
   }
   return out;
 }
-#endif
 
 }  // namespace
 
@@ -74,7 +69,6 @@ core::Result<SearchQuery> ParseSearchQuery(const Request& req, int default_limit
 
 core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bool snippets) {
   if (query.q.empty()) return SearchOutcome{};
-#ifdef PAPERFEED_HAVE_SEARCH
   if (!ctx.search()) return Unavailable();
   search::SearchOptions options;
   options.mode = query.mode == "keyword"    ? search::SearchMode::kKeyword
@@ -96,25 +90,13 @@ core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bo
   out.parsed_query = results->parsed_query;
   out.mode_used = search::SearchModeName(results->mode_used);
   return out;
-#else
-  (void)ctx;
-  (void)snippets;
-  return Unavailable();
-#endif
 }
 
 core::Result<std::vector<FoundPaper>> RunSimilar(Context& ctx, const std::string& id, int limit) {
-#ifdef PAPERFEED_HAVE_SEARCH
   if (!ctx.search()) return Unavailable();
   auto hits = ctx.search()->Similar(id, limit);
   if (!hits) return hits.error();
   return LoadHits(ctx, hits.value());
-#else
-  (void)ctx;
-  (void)id;
-  (void)limit;
-  return Unavailable();
-#endif
 }
 
 }  // namespace paperfeed::web

@@ -1,6 +1,7 @@
 // The search page: /search?q=&mode=&cat=&from=&to=&p= — hybrid by default, a mode switch, filters,
 // result cards like the daily list. An empty or hostile query gets a helpful page, never a 500.
 #include "web/cards.hpp"
+#include "core/url.hpp"
 #include "web/handlers.hpp"
 #include "web/layout.hpp"
 #include "web/params.hpp"
@@ -12,8 +13,8 @@ namespace {
 constexpr int kResultsPerPage = 20;
 
 std::string SearchUrl(const SearchQuery& q, std::string_view mode, int page) {
-  std::string url = "/search?q=" + UrlEncode(q.q) + "&mode=" + std::string(mode);
-  if (!q.category.empty()) url += "&cat=" + UrlEncode(q.category);
+  std::string url = "/search?q=" + core::PercentEncode(q.q) + "&mode=" + std::string(mode);
+  if (!q.category.empty()) url += "&cat=" + core::PercentEncode(q.category);
   if (!q.from.empty()) url += "&from=" + q.from;
   if (!q.to.empty()) url += "&to=" + q.to;
   if (page > 0) url += "&p=" + std::to_string(page);
@@ -21,9 +22,9 @@ std::string SearchUrl(const SearchQuery& q, std::string_view mode, int page) {
 }
 
 std::string FeedQuery(const SearchQuery& q) {
-  std::string s = "q=" + UrlEncode(q.q);
+  std::string s = "q=" + core::PercentEncode(q.q);
   if (q.mode != "hybrid") s += "&mode=" + q.mode;
-  if (!q.category.empty()) s += "&cat=" + UrlEncode(q.category);
+  if (!q.category.empty()) s += "&cat=" + core::PercentEncode(q.category);
   return s;
 }
 

@@ -21,14 +21,11 @@
 #include <unordered_map>
 
 #include "core/text.hpp"
+#include "search/search_service.hpp"
 #include "web/connection_gate.hpp"
 #include "web/context.hpp"
 #include "web/layout.hpp"
 #include "web/routes.hpp"
-
-#ifdef PAPERFEED_HAVE_SEARCH
-#include "search/search_service.hpp"
-#endif
 
 namespace paperfeed::web {
 namespace {
@@ -370,9 +367,7 @@ struct Server::Impl {
   SiteConfig site;
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<store::Catalogue> search_catalogue;
-#ifdef PAPERFEED_HAVE_SEARCH
   std::unique_ptr<search::SearchService> search;
-#endif
   HttpServer http;
   std::unique_ptr<ResponseCache> cache;
   // Bumped whenever the database may have changed: a write request finished here, or a connection
@@ -403,7 +398,6 @@ struct Server::Impl {
   }
 
   void CatchUpSearch() {
-#ifdef PAPERFEED_HAVE_SEARCH
     auto read = search->CatchUp();
     if (!read) {
       std::fprintf(stderr, "paperfeed serve: search index update failed (will retry): %s\n",
@@ -411,7 +405,6 @@ struct Server::Impl {
     } else if (read.value() > 0) {
       generation.fetch_add(1);  // cached search pages and feeds may now be missing papers
     }
-#endif
   }
 
   void StopIndexSync() {
@@ -423,13 +416,7 @@ struct Server::Impl {
     if (index_sync.joinable()) index_sync.join();
   }
 
-  search::SearchService* Search() {
-#ifdef PAPERFEED_HAVE_SEARCH
-    return search.get();
-#else
-    return nullptr;
-#endif
-  }
+  search::SearchService* Search() { return search.get(); }
 
   void NoticeExternalWrites(StoreConnection& connection) {
     if (!connection.data_version_query) {
@@ -668,14 +655,12 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   impl->site.public_base_url = options.public_base_url;
   while (!impl->site.public_base_url.empty() && impl->site.public_base_url.back() == '/') impl->site.public_base_url.pop_back();
   impl->pool = std::make_unique<ConnectionPool>(options.db_path, impl->router.extensions());
-#ifdef PAPERFEED_HAVE_SEARCH
   if (options.search) {
     impl->search_catalogue = std::move(first.value());
-    auto search = search::OpenSearchService(*impl->search_catalogue, options.index_dir);
+    auto search = search::OpenSearchService(*impl->search_catalogue, options.index_dir, true, options.semantic);
     if (search) impl->search = std::move(search.value());
     else std::fprintf(stderr, "paperfeed serve: search is unavailable: %s\n", search.error().message.c_str());
   }
-#endif
   impl->StartIndexSync(options.index_sync_seconds);
   impl->cache = std::make_unique<ResponseCache>(options.cache_bytes, std::chrono::seconds(options.cache_seconds));
 

@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "mail/mail_config.hpp"
+#include "search/semantic_options.hpp"
 #include "web/account_handlers.hpp"
 #include "web/router.hpp"
 
@@ -22,6 +23,7 @@ struct ServerOptions {
   bool log_requests = true;  // one line per request on stderr: method path status ms
   bool search = true;        // open the search indexes (pages say so when they are missing)
   std::string index_dir;     // search indexes; "" means next to the database
+  search::SemanticOptions semantic;  // how hybrid search weighs the semantic half ([search])
   // How often the search indexes catch up with the catalogue while serving, so that papers a
   // harvest in another process or a submission here stored become searchable; 0 = never.
   int index_sync_seconds = 5;

@@ -1,14 +1,13 @@
-// search/model/hub_pull: the Hub's layout, resume and checksums. Search's one door to libsodium
-// (mail/crypto.cpp and web/auth.cpp are those modules' own).
+// search/model/hub_pull: the Hub's layout, resume and checksums (SHA-256 through core/crypto).
 #include "search/model/hub_pull.hpp"
 
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
 
-#include <sodium.h>
-
+#include "core/crypto.hpp"
 #include "core/progress.hpp"
+#include "core/url.hpp"
 
 namespace paperfeed::search::model {
 namespace {
@@ -43,21 +42,7 @@ std::string Sha256FromEtag(std::string etag) {
 
 }  // namespace
 
-core::Result<std::string> Sha256File(const std::string& path) {
-  if (sodium_init() < 0) return MakeError(ErrorCode::kInternal, "libsodium cannot initialise");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return MakeError(ErrorCode::kIo, path + ": cannot read");
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  std::vector<unsigned char> buf(1 << 20);
-  for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f)) > 0;) crypto_hash_sha256_update(&st, buf.data(), n);
-  std::fclose(f);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, digest);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex);
-}
+core::Result<std::string> Sha256File(const std::string& path) { return core::Sha256FileHex(path); }
 
 core::Result<std::vector<PulledFile>> PullModel(const std::string& repo, const std::string& dir, const PullOptions& options) {
   if (repo.empty() || repo.find("..") != std::string::npos || repo.front() == '/')
@@ -79,7 +64,7 @@ core::Result<std::vector<PulledFile>> PullModel(const std::string& repo, const s
     }
     fs::create_directories(target.parent_path(), ec);
     if (ec) return MakeError(ErrorCode::kIo, "cannot create " + target.parent_path().string() + ": " + ec.message());
-    const std::string url = endpoint + "/" + repo + "/resolve/" + ingest::UrlEncode(options.revision) + "/" + spec.name;
+    const std::string url = endpoint + "/" + repo + "/resolve/" + core::PercentEncode(options.revision) + "/" + spec.name;
     core::ProgressBar bar(spec.name, 0, "B");
     bar.set_enabled(options.progress && bar.enabled() && std::string(spec.name) == "model.safetensors");
     auto got = http.DownloadToFile(url, part, [&](uint64_t done, uint64_t) { bar.Update(done); });

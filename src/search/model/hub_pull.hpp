@@ -32,8 +32,7 @@ struct PulledFile {
 // when the Hub sends one (LFS files), then renamed into place; files already in place are kept.
 core::Result<std::vector<PulledFile>> PullModel(const std::string& repo, const std::string& dir, const PullOptions& options);
 
-// SHA-256 of a file as 64 lowercase hex digits (libsodium's crypto_hash_sha256; this file is
-// search's door to libsodium).
+// SHA-256 of a file as 64 lowercase hex digits (core/crypto).
 core::Result<std::string> Sha256File(const std::string& path);
 
 }  // namespace paperfeed::search::model

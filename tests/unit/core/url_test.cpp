@@ -38,5 +38,27 @@ TEST(SafeHttpUrlTest, RefusesControlsAndSpacesInsideAndEncodesNonAscii) {
   EXPECT_EQ(SafeHttpUrl("https://a.example/caf\xc3\xa9\xff"), "https://a.example/caf%C3%A9%FF");
 }
 
+TEST(PercentEncodeTest, KeepsExactlyTheRfc3986UnreservedSet) {
+  const std::string unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  EXPECT_EQ(PercentEncode(unreserved), unreserved);
+  // Every other byte, each of the 256 checked, becomes %XX with uppercase hex.
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    if (unreserved.find(c) != std::string::npos) continue;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const std::string expected = {'%', kHex[b >> 4], kHex[b & 15]};
+    EXPECT_EQ(PercentEncode(std::string(1, c)), expected) << "byte " << b;
+  }
+}
+
+TEST(PercentEncodeTest, EncodesQueryValuesAsServersExpect) {
+  EXPECT_EQ(PercentEncode("6960524|1001"), "6960524%7C1001");  // an OAI-PMH resumption token
+  EXPECT_EQ(PercentEncode("physics:hep-th"), "physics%3Ahep-th");
+  EXPECT_EQ(PercentEncode("a b/c~d_e.f"), "a%20b%2Fc~d_e.f");  // a space is %20, never '+'
+  EXPECT_EQ(PercentEncode("q=a&b"), "q%3Da%26b");
+  EXPECT_EQ(PercentEncode("Schr\xc3\xb6" "dinger"), "Schr%C3%B6dinger");  // UTF-8 bytes one by one
+  EXPECT_EQ(PercentEncode(""), "");
+}
+
 }  // namespace
 }  // namespace paperfeed::core

@@ -307,11 +307,5 @@ TEST(HttpClientTest, RetriesAConnectionRefusedAndReportsIt) {
   EXPECT_EQ(sleeps.waits.size(), 1u);
 }
 
-TEST(HttpClientTest, EncodesQueryValues) {
-  EXPECT_EQ(UrlEncode("6960524|1001"), "6960524%7C1001");
-  EXPECT_EQ(UrlEncode("physics:hep-th"), "physics%3Ahep-th");
-  EXPECT_EQ(UrlEncode("a b/c~d_e.f"), "a%20b%2Fc~d_e.f");
-}
-
 }  // namespace
 }  // namespace paperfeed::ingest

@@ -16,7 +16,7 @@ namespace {
 using testing::MailTest;
 
 TEST(DigestPeriodTest, DailyAndWeeklyKeysFollowTheLocalCalendar) {
-  auto zone = TimeZone::Load("America/New_York").value();
+  auto zone = core::TimeZone::Load("America/New_York").value();
   auto daily = PeriodFor(store::DigestPeriod::kDaily, std::string("2026-08-20"), zone, 0).value();
   EXPECT_EQ(daily.key, "daily:2026-08-20");
   EXPECT_EQ(daily.first_day, "2026-08-20");
@@ -33,7 +33,7 @@ TEST(DigestPeriodTest, DailyAndWeeklyKeysFollowTheLocalCalendar) {
 }
 
 TEST(DigestScheduleTest, NextSendTimeIsTheConfiguredLocalTime) {
-  auto zone = TimeZone::Load("America/New_York").value();
+  auto zone = core::TimeZone::Load("America/New_York").value();
   // 2026-08-20 10:00 UTC = 06:00 EDT -> 07:00 EDT the same day (11:00 UTC).
   EXPECT_EQ(NextSendTime(zone, 7 * 60, 1787220000), 1787223600);
   // Right at 07:00: the next one is tomorrow.

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "api/paper_json.hpp"
+#include "core/url.hpp"
 #include "mail/digest.hpp"
 #include "mail/digest_run.hpp"
 #include "mail_fixture.hpp"
@@ -119,7 +120,7 @@ TEST_F(HostileRecordsTest, PagesFeedsJsonAndDigestsStayWellFormed) {
 
   // Feeds of every paper, under a hostile query.
   std::string query = hostile.Next();
-  web::FeedMeta meta{"Search: " + query, "/feeds/search.atom?q=" + web::UrlEncode(query), "/search", query};
+  web::FeedMeta meta{"Search: " + query, "/feeds/search.atom?q=" + core::PercentEncode(query), "/search", query};
   std::string atom = web::AtomFeed({"https://papers.example.org", "paperfeed"}, meta, items);
   std::string why;
   EXPECT_TRUE(testing::IsWellFormedXml(atom, &why)) << why;

@@ -4,11 +4,11 @@
 
 #include <regex>
 
+#include "core/calendar.hpp"
 #include "core/paper.hpp"
 #include "mail/digest.hpp"
 #include "mail/mail_config.hpp"
 #include "mail/subscription_service.hpp"
-#include "mail/time_zone.hpp"
 #include "smtp_sink.hpp"
 #include "store/catalogue.hpp"
 #include "store/subscriptions.hpp"
@@ -78,7 +78,7 @@ class MailTest : public CatalogueTest {
     config_.throttle_per_second = 0;
     config_.retry_base_seconds = 60;
     config_.link_secret = "test-link-secret";
-    auto zone = mail::TimeZone::Load("America/New_York");
+    auto zone = core::TimeZone::Load("America/New_York");
     ASSERT_TRUE(zone.ok());
     zone_ = std::move(*zone);
   }
@@ -95,7 +95,7 @@ class MailTest : public CatalogueTest {
 
   SmtpSink sink_;
   mail::MailConfig config_;
-  std::optional<mail::TimeZone> zone_;
+  std::optional<core::TimeZone> zone_;
 };
 
 }  // namespace paperfeed::testing

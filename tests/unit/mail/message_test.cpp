@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "mail/crypto.hpp"
+#include "core/crypto.hpp"
 #include "smtp_sink.hpp"
 
 namespace paperfeed::mail {
@@ -51,7 +51,7 @@ TEST(NormaliseAddressTest, RefusesWhatCouldBreakAHeaderOrIsNotAnAddress) {
 TEST(EncodeUnstructuredTest, LeavesAsciiAloneAndEncodesUtf8AsBWords) {
   EXPECT_EQ(EncodeUnstructured("Daily papers", 9), "Daily papers");
   std::string encoded = EncodeUnstructured("Die Schönheit", 9);
-  EXPECT_EQ(encoded, "=?UTF-8?B?" + Base64Encode("Die Schönheit") + "?=");
+  EXPECT_EQ(encoded, "=?UTF-8?B?" + core::Base64Encode("Die Schönheit") + "?=");
 }
 
 TEST(EncodeUnstructuredTest, LongUtf8SubjectsBecomeShortWordsThatNeverSplitACharacter) {
@@ -68,7 +68,7 @@ TEST(EncodeUnstructuredTest, LongUtf8SubjectsBecomeShortWordsThatNeverSplitAChar
     for (auto& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c;
     while (!b64.empty() && b64.back() == '=') b64.pop_back();
     std::string chunk;
-    ASSERT_TRUE(Base64UrlDecode(b64, &chunk));
+    ASSERT_TRUE(core::Base64UrlDecode(b64, &chunk));
     // Each word decodes to whole UTF-8 characters: it never ends on a lead byte.
     ASSERT_FALSE(chunk.empty());
     EXPECT_NE(static_cast<unsigned char>(chunk.back()), 0xC3);
@@ -153,7 +153,7 @@ TEST(BuildMessageTest, QuotesOrEncodesDisplayNames) {
   EXPECT_EQ(HeaderValue(*m, "From"), "\"Papers, \\\"daily\\\"\" <digest@example.org>");
   spec.from.display_name = "Статьи";
   m = BuildMessage(spec);
-  EXPECT_EQ(HeaderValue(*m, "From"), "=?UTF-8?B?" + Base64Encode("Статьи") + "?= <digest@example.org>");
+  EXPECT_EQ(HeaderValue(*m, "From"), "=?UTF-8?B?" + core::Base64Encode("Статьи") + "?= <digest@example.org>");
 }
 
 TEST(BuildMessageTest, MakesAFreshMessageIdWhenNoneIsGiven) {

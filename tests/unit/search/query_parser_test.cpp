@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/calendar.hpp"
 #include "core/dates.hpp"
 
 namespace paperfeed::search {

@@ -93,6 +93,34 @@ TEST_F(SemanticSearchTest, KeywordFeedbackPullsTheQueryVectorTowardsTheFirstHits
   EXPECT_LE(rank_of(*fed), 2);
 }
 
+// The feedback's knobs come from SemanticOptions (the configuration's [search] keys): with no
+// feedback documents, or a zero weight, the query vector stays the query's own.
+TEST_F(SemanticSearchTest, FeedbackFollowsTheSearchOptions) {
+  Open();  // trains and builds the index
+  auto keyword = KeywordIndex::Open(index_dir());
+  ASSERT_TRUE(keyword.ok());
+  auto stored = catalogue_->FindPaper(papers_[42].id);
+  ASSERT_TRUE(stored.ok() && stored.value());
+  const std::vector<ScoredDoc> feedback = {{stored.value()->doc_id, 9.0}};
+  const std::string text = papers_[7].title;
+  auto query_vector = [&](const SemanticOptions& options, const std::vector<ScoredDoc>& fed) {
+    auto backend = MakeSemanticBackend(index_dir(), *catalogue_, *keyword.value(), options);
+    EXPECT_TRUE(backend.ok());
+    auto hits = backend.value()->Search(text, ParseQuery(text), 20, fed);
+    EXPECT_TRUE(hits.ok());
+    return hits->query_vector;
+  };
+  const auto plain = query_vector({}, {});
+  ASSERT_FALSE(plain.empty());
+  EXPECT_NE(query_vector({}, feedback), plain);  // the defaults feed back 3 documents
+  SemanticOptions no_docs;
+  no_docs.prf_docs = 0;
+  EXPECT_EQ(query_vector(no_docs, feedback), plain);
+  SemanticOptions no_weight;
+  no_weight.prf_weight = 0;
+  EXPECT_EQ(query_vector(no_weight, feedback), plain);
+}
+
 TEST_F(SemanticSearchTest, IndexSurvivesAReopenWithoutRetraining) {
   std::vector<std::string> before;
   {

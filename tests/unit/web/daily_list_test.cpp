@@ -47,6 +47,21 @@ TEST(DailyListCalendarTest, NewYorkDaysFollowDaylightSavingTime) {
   EXPECT_EQ(NewYorkDayStart("2026-01-15") % 86400, 5 * 3600);
 }
 
+TEST(DailyListCalendarTest, NewYorkDaysAcrossTheAutumnChangeAndBefore2007) {
+  // 2026-11-01 (first Sunday of November) starts at 04:00Z in EDT and lasts 25 hours; 2026-11-02
+  // starts at 05:00Z in EST.
+  const int64_t nov1 = 1793491200;  // 2026-11-01T00:00:00Z
+  EXPECT_EQ(NewYorkDayStart("2026-11-01"), nov1 + 4 * 3600);
+  EXPECT_EQ(NewYorkDayStart("2026-11-02"), nov1 + 86400 + 5 * 3600);
+  EXPECT_EQ(NewYorkDay(nov1 + 86400 + 5 * 3600 - 1), "2026-11-01");  // 23:59:59 EST
+  EXPECT_EQ(NewYorkDay(nov1 + 86400 + 5 * 3600), "2026-11-02");
+  // The day after the spring change starts in EDT.
+  EXPECT_EQ(NewYorkDayStart("2026-03-09"), 1772928000 + 86400 + 4 * 3600);
+  // Before 2007 daylight time began on the first Sunday of April: 2006-03-20 was still EST, so
+  // 04:30Z was the evening before (a fixed post-2007 rule would say EDT and the 20th).
+  EXPECT_EQ(NewYorkDay(1142829000), "2006-03-19");  // 2006-03-20T04:30:00Z
+}
+
 TEST(DailyListTrendingTest, NewerAndMoreUpvotedScoresHigher) {
   EXPECT_GT(TrendingScore(10, 1), TrendingScore(10, 48));
   EXPECT_GT(TrendingScore(20, 24), TrendingScore(10, 24));

@@ -273,7 +273,6 @@ TEST_F(ServerTest, ApiPaperReturnsOneOldStyleIdPaper) {
   EXPECT_EQ(paper["githubStars"], 42);
 }
 
-#ifdef PAPERFEED_HAVE_SEARCH
 TEST_F(ServerTest, ApiSearchAndSimilarReturnPapers) {
   auto hits = json::parse(Body("/api/papers/search?q=attention&limit=5&mode=keyword"));
   ASSERT_TRUE(hits.is_array());
@@ -285,9 +284,7 @@ TEST_F(ServerTest, ApiSearchAndSimilarReturnPapers) {
   for (const auto& s : similar) EXPECT_NE(s["paper"]["id"], kHostileId);
   EXPECT_EQ(Get("/api/papers/search?q=x&mode=telepathy")->status, 400);
 }
-#endif
 
-#ifdef PAPERFEED_HAVE_SEARCH
 // A harvest run by cron writes the catalogue from another process while the server runs: its
 // papers become searchable without a restart (the server's index sync catches up).
 TEST_F(ServerTest, PapersAnotherProcessStoresBecomeSearchableWhileServing) {
@@ -306,7 +303,6 @@ TEST_F(ServerTest, PapersAnotherProcessStoresBecomeSearchableWhileServing) {
   ASSERT_EQ(hits.size(), 1u) << "not searchable 10 s after it was stored";
   EXPECT_EQ(hits[0]["paper"]["id"], "2608.99902");
 }
-#endif
 
 TEST_F(ServerTest, SearchPageHelpsWithEmptyAndBadQueriesNeverA500) {
   std::string empty = Body("/search");
@@ -414,7 +410,6 @@ TEST_F(ServerTest, JsonFeedsHaveTheFieldsJsonFeed11Requires) {
     }
     EXPECT_NE(feed["feed_url"].get<std::string>().find(".json"), std::string::npos) << path;
   }
-#ifdef PAPERFEED_HAVE_SEARCH
   auto search = json::parse(Body("/feeds/search.json?q=attention"));
   EXPECT_EQ(search["version"], "https://jsonfeed.org/version/1.1");
   pugi::xml_document doc;
@@ -425,7 +420,6 @@ TEST_F(ServerTest, JsonFeedsHaveTheFieldsJsonFeed11Requires) {
     EXPECT_GE(search["items"][i - 1]["date_modified"].get<std::string>(), search["items"][i]["date_modified"].get<std::string>())
         << "item " << i;
   }
-#endif
   EXPECT_EQ(Get("/feeds/search.atom")->status, 400);
 }
 
