@@ -16,9 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-// The newest revision first; an initialize naming another of these gets it back (MCP 2025-06-18,
-// Lifecycle: version negotiation).
-constexpr const char* kProtocolVersions[] = {"2025-06-18", "2025-03-26", "2024-11-05"};
+// The newest revision first; an initialize naming another of these gets it back (MCP 2025-11-25,
+// Lifecycle: version negotiation). Nothing used here differs between them.
+constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
 constexpr const char* kSessionHeader = "Mcp-Session-Id";
 constexpr const char* kResourcePrefix = "paperfeed://papers/";
 

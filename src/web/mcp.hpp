@@ -1,5 +1,5 @@
 // web/mcp: the Model Context Protocol server at /mcp (Streamable HTTP transport, JSON-RPC 2.0,
-// MCP 2025-06-18). Its tools answer by calling the JSON API's own routes inside the request, so an
+// MCP 2025-11-25). Its tools answer by calling the JSON API's own routes inside the request, so an
 // agent gets what the API gives — the same fields, errors, token scopes and rate limits.
 #pragma once
 
