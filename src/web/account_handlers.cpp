@@ -221,9 +221,9 @@ Viewer ResolveViewer(const AccountState& state, const Request& req, Context& ctx
   std::string authorization = req.Header("Authorization");
   core::Result<std::optional<Identity>> found = std::optional<Identity>{};
   if (!authorization.empty()) {
-    // API tokens are for the JSON API only: pages, forms, the account page and token management
-    // need a signed-in session.
-    if (!core::StartsWith(req.path, "/api/")) return Viewer{};
+    // API tokens are for the JSON API and the MCP server (whose tools run API routes) only:
+    // pages, forms, the account page and token management need a signed-in session.
+    if (!core::StartsWith(req.path, "/api/") && req.path != "/mcp") return Viewer{};
     auto token = BearerToken(authorization);
     if (!token) return Viewer{};
     found = state.auth.FromApiToken(accounts, *token);

@@ -270,7 +270,7 @@ TEST_F(HfContractTest, TrendingWithoutAPeriodIsTheTrendingPagesList) {
   auto page = Get("/trending");
   ASSERT_TRUE(page);
   std::vector<std::string> page_ids;
-  static const std::regex kCard("data-paper-id=\"([^\"]+)\"");
+  static const std::regex kCard("<article class=\"card\" id=\"p-[^\"]*\" data-paper-id=\"([^\"]+)\"");
   for (auto it = std::sregex_iterator(page->body.begin(), page->body.end(), kCard); it != std::sregex_iterator(); ++it)
     page_ids.push_back((*it)[1]);
   std::vector<std::string> api_ids;
@@ -428,9 +428,10 @@ TEST_F(HfContractTest, CardsShowTheAiSummaryKeywordsAndCommentCounts) {
   EXPECT_NE(html.find("Spatia, a spatial memory-aware video generation framework"), std::string::npos);
   EXPECT_NE(html.find("<a class=\"chip\" href=\"/search?q=%22spatial%20memory-aware%22&amp;mode=keyword\">spatial memory-aware</a>"),
             std::string::npos);
-  EXPECT_NE(html.find("comments</a>"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(html, std::regex("<a class=\"comments\" href=\"/papers/2512\\.15716#comments\">\\d+ comments?</a>")))
+      << "no comment count on the card";
   // A paper without an AI summary gets none (2512.21218 has none in the source).
-  auto pos = html.find("data-paper-id=\"2512.21218\"");
+  auto pos = html.find("<article class=\"card\" id=\"p-2512.21218\"");
   ASSERT_NE(pos, std::string::npos);
   auto end = html.find("</article>", pos);
   EXPECT_EQ(html.substr(pos, end - pos).find("ai-summary"), std::string::npos);
