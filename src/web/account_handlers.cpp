@@ -764,7 +764,7 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     if (!RequireApiUser(req, res, ctx, Scope::kSubmit)) return;
     const Viewer& viewer = ctx.viewer();
     auto body = nlohmann::json::parse(req.body, nullptr, false);
-    // {"id": …} is paperfeed's body; Hugging Face's clients send {"paperId": …} or {"arxivId": …}.
+    // {"id": …} is paperfeed's body; the id is also taken under the names "paperId" and "arxivId".
     const char* key = "id";
     for (const char* k : {"paperId", "arxivId"})
       if (body.is_object() && body.contains(k)) key = k;
