@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "api/paper_json.hpp"
+#include "api/paper_markdown.hpp"
 #include "cli/command.hpp"
 #include "cli/ingest_summary.hpp"
 #include "core/arxiv_id.hpp"
@@ -121,12 +122,16 @@ void RegisterShow(CommandRegistry& r) {
   struct Options {
     std::string id;
     bool json = false;
+    bool markdown = false;
   };
   auto options = std::make_shared<Options>();
   auto* cmd = r.app.add_subcommand("show", "Show one paper by arXiv id");
   cmd->add_option("id", options->id, "arXiv id, e.g. 2501.01234 or hep-th/9901001 (a version suffix is ignored)")
       ->required();
   cmd->add_flag("--json", options->json, "Print the paper as Hugging Face's GET /api/papers/{id} does");
+  cmd->add_flag("--markdown", options->markdown,
+                "Print the paper as Markdown, as GET /papers/{id}.md does (title, authors, dates, links, AI summary, "
+                "abstract)");
   cmd->callback([options, &r] {
     r.run = [options, &globals = r.globals] {
       auto id = core::ParseArxivId(options->id);
@@ -142,6 +147,10 @@ void RegisterShow(CommandRegistry& r) {
       }
       auto daily = catalogue.value()->DailyEntriesForPaper(id->base);
       if (!daily) return ReportError(daily.error());
+      if (options->markdown) {
+        std::cout << api::PaperMarkdown(paper.value()->paper, daily.value(), globals.config.EffectivePublicBaseUrl());
+        return kExitOk;
+      }
       if (options->json) {
         PrintJson(api::PaperToJson(paper.value()->paper, daily.value()));
       } else {

@@ -16,6 +16,48 @@ struct PaperVersion {
   std::string created;   // ISO 8601 UTC, "2007-04-02T19:18:42Z"; empty when the source gives no date
 };
 
+// A Hugging Face account as the source names it (a submitter, or the user an author is linked to).
+struct HfUser {
+  std::string id;               // "_id"
+  std::string user;             // the user name ("akhaliq")
+  std::string fullname;
+  std::string avatar_url;       // "avatarUrl": "/avatars/….svg" or an absolute URL
+  std::string type;             // "user" or "org"
+  std::optional<bool> is_pro;   // "isPro"; absent when the source does not say
+  bool empty() const { return id.empty() && user.empty() && fullname.empty() && avatar_url.empty() && type.empty() && !is_pro; }
+};
+
+// One author as Hugging Face records it: its id, whether the paper page hides it, and the account
+// the author claimed, when any.
+struct HfAuthor {
+  std::string name;
+  std::string id;               // "_id"
+  std::optional<bool> hidden;
+  std::optional<HfUser> user;
+};
+
+struct HfOrganization {
+  std::string id;               // "_id"
+  std::string name;             // "ByteDance-Seed"
+  std::string fullname;         // "ByteDance Seed"
+  std::string avatar;           // an absolute URL
+};
+
+// What Hugging Face adds to a paper beyond arXiv's metadata. Empty for papers it never listed.
+struct HfPaperDetails {
+  std::string ai_summary;                 // machine-written one-paragraph summary
+  std::vector<std::string> ai_keywords;
+  std::string thumbnail;                  // social thumbnail URL
+  std::vector<std::string> media_urls;    // videos and images the authors attached
+  std::optional<HfOrganization> organization;
+  std::vector<HfAuthor> authors;          // in the source's order; names as Hugging Face has them
+  std::string discussion_id;              // "discussionId": the paper page's comment thread
+  bool empty() const {
+    return ai_summary.empty() && ai_keywords.empty() && thumbnail.empty() && media_urls.empty() && !organization &&
+           authors.empty() && discussion_id.empty();
+  }
+};
+
 struct Paper {
   std::string id;                       // arXiv id without version: "2501.01234", "hep-th/9901001"
   int latest_version = 0;               // 0 when the source does not say (Hugging Face)
@@ -36,6 +78,7 @@ struct Paper {
   std::optional<int64_t> github_stars;
   std::optional<std::string> project_page;
   MetadataSource source = MetadataSource::kArxiv;
+  HfPaperDetails hf;                    // Hugging Face's additions (store/hf_details keeps them)
 };
 
 // A paper's entry in the daily list (Hugging Face's daily_papers or a local submission).
@@ -46,6 +89,7 @@ struct DailyEntry {
   std::string submitted_by_fullname;
   int64_t upvotes = 0;             // upvotes counted by the source (Hugging Face)
   int64_t num_comments = 0;
+  HfUser submitter;                // the submitter's Hugging Face account details (_id, avatarUrl, type, isPro)
 };
 
 }  // namespace paperfeed::core

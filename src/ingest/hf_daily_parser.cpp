@@ -61,6 +61,32 @@ class Fields {
     if (value.get(o) != simdjson::SUCCESS) return Mistyped(key, "an object", value);
     return o;
   }
+  std::optional<bool> Bool(std::string_view key) {
+    dom::element value;
+    if (!Find(key, value)) return std::nullopt;
+    bool b = false;
+    if (value.get(b) != simdjson::SUCCESS) return Mistyped(key, "a boolean", value);
+    return b;
+  }
+  // An array of strings; a non-string item is an error naming its index.
+  std::optional<std::vector<std::string>> Strings(std::string_view key) {
+    auto array = Array(key);
+    if (!array) return std::nullopt;
+    std::vector<std::string> out;
+    size_t index = 0;
+    for (dom::element item : *array) {
+      std::string_view s;
+      if (item.get(s) != simdjson::SUCCESS) {
+        if (!error_)
+          error_ = BadEntry{"field '" + Path(key) + "[" + std::to_string(index) + "]' is " + TypeName(item.type()) +
+                            ", not a string"};
+        return std::nullopt;
+      }
+      out.emplace_back(s);
+      ++index;
+    }
+    return out;
+  }
   std::optional<dom::array> Array(std::string_view key) {
     dom::element value;
     if (!Find(key, value)) return std::nullopt;
@@ -84,6 +110,20 @@ class Fields {
   std::string path_;
   std::optional<BadEntry>& error_;
 };
+
+// A Hugging Face account object ({_id, user|name, fullname, avatarUrl, type, isPro}).
+core::HfUser ParseUser(Fields& fields) {
+  core::HfUser user;
+  if (auto v = fields.String("_id")) user.id = std::string(*v);
+  auto name = fields.String("user");
+  if (!name) name = fields.String("name");
+  if (name) user.user = std::string(*name);
+  if (auto v = fields.String("fullname")) user.fullname = std::string(*v);
+  if (auto v = fields.String("avatarUrl")) user.avatar_url = std::string(*v);
+  if (auto v = fields.String("type")) user.type = std::string(*v);
+  user.is_pro = fields.Bool("isPro");
+  return user;
+}
 
 // The day a response was fetched for, when its name says: ".../2025-01-31.json[.gz]" (how
 // archives name the days) or "...daily_papers?date=2025-01-31" (the API URL).
@@ -150,10 +190,19 @@ std::variant<IngestRecord, BadEntry> ParseEntry(dom::element element, const std:
         return BadEntry{"paper " + p.id + ": field 'paper.authors[" + std::to_string(index) + "]' is not an object"};
       }
       Fields fields(author_object, "paper.authors[" + std::to_string(index) + "]", error);
+      core::HfAuthor hf_author;
       if (auto name = fields.String("name")) {
         auto normal = core::NormaliseWhitespace(*name);
+        hf_author.name = normal;
         if (!normal.empty()) p.authors.push_back(std::move(normal));
       }
+      if (auto v = fields.String("_id")) hf_author.id = std::string(*v);
+      hf_author.hidden = fields.Bool("hidden");
+      if (auto user = fields.Object("user")) {
+        Fields user_fields(*user, fields.Path("user"), error);
+        hf_author.user = ParseUser(user_fields);
+      }
+      if (!hf_author.name.empty()) p.hf.authors.push_back(std::move(hf_author));
       ++index;
     }
   }
@@ -171,6 +220,38 @@ std::variant<IngestRecord, BadEntry> ParseEntry(dom::element element, const std:
   if (auto page = paper.String("projectPage"); page && !core::NormaliseWhitespace(*page).empty()) {
     p.project_page = std::string(*page);
   }
+
+  // Hugging Face's additions. The daily list carries ai_summary and ai_keywords inside `paper`,
+  // thumbnail at the top level, mediaUrls and organization at both (paper first).
+  auto either_string = [&](std::string_view key) {
+    auto v = paper.String(key);
+    return v ? v : entry.String(key);
+  };
+  if (auto v = either_string("ai_summary")) p.hf.ai_summary = std::string(*v);
+  if (auto v = paper.Strings("ai_keywords")) p.hf.ai_keywords = std::move(*v);
+  else if (auto w = entry.Strings("ai_keywords")) p.hf.ai_keywords = std::move(*w);
+  if (auto v = either_string("thumbnail")) p.hf.thumbnail = std::string(*v);
+  if (auto v = paper.Strings("mediaUrls")) p.hf.media_urls = std::move(*v);
+  else if (auto w = entry.Strings("mediaUrls")) p.hf.media_urls = std::move(*w);
+  if (auto v = paper.String("discussionId")) p.hf.discussion_id = std::string(*v);
+  {
+    auto org = paper.Object("organization");
+    std::string org_path = "paper.organization";
+    if (!org) {
+      org = entry.Object("organization");
+      org_path = "organization";
+    }
+    if (org) {
+      Fields fields(*org, org_path, error);
+      core::HfOrganization o;
+      if (auto v = fields.String("_id")) o.id = std::string(*v);
+      if (auto v = fields.String("name")) o.name = std::string(*v);
+      if (auto v = fields.String("fullname")) o.fullname = std::string(*v);
+      if (auto v = fields.String("avatar")) o.avatar = std::string(*v);
+      if (!o.name.empty() || !o.id.empty()) p.hf.organization = std::move(o);
+    }
+  }
+  if (error) return *error;
 
   core::DailyEntry daily;
   daily.paper_id = p.id;
@@ -191,15 +272,13 @@ std::variant<IngestRecord, BadEntry> ParseEntry(dom::element element, const std:
   // top-level submittedBy {name, fullname} in older ones.
   if (auto by = paper.Object("submittedOnDailyBy")) {
     Fields fields(*by, "paper.submittedOnDailyBy", error);
-    auto user = fields.String("user");
-    if (!user) user = fields.String("name");
-    if (user) daily.submitted_by = std::string(*user);
-    if (auto fullname = fields.String("fullname")) daily.submitted_by_fullname = std::string(*fullname);
+    daily.submitter = ParseUser(fields);
   } else if (auto by = entry.Object("submittedBy")) {
     Fields fields(*by, "submittedBy", error);
-    if (auto user = fields.String("name")) daily.submitted_by = std::string(*user);
-    if (auto fullname = fields.String("fullname")) daily.submitted_by_fullname = std::string(*fullname);
+    daily.submitter = ParseUser(fields);
   }
+  daily.submitted_by = daily.submitter.user;
+  daily.submitted_by_fullname = daily.submitter.fullname;
   daily.upvotes = paper.Integer("upvotes").value_or(0);
   daily.num_comments = entry.Integer("numComments").value_or(0);
   if (error) return *error;

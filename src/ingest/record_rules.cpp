@@ -58,6 +58,34 @@ core::Result<void> CheckLimits(const IngestRecord& record, const RecordLimits& l
   if (p.github_repo) fields.push_back({"github_repo", &*p.github_repo});
   if (p.project_page) fields.push_back({"project_page", &*p.project_page});
   for (const auto& c : p.categories) fields.push_back({"categories", &c});
+  // Hugging Face's additions: the summary is held to the abstract's limit, lists to the
+  // categories' count, every other string to the field limit.
+  const core::HfPaperDetails& hf = p.hf;
+  if (hf.ai_summary.size() > limits.max_abstract_bytes)
+    return TooLarge("ai_summary", hf.ai_summary.size(), limits.max_abstract_bytes);
+  if (hf.ai_keywords.size() > limits.max_categories)
+    return TooLarge("ai_keywords", hf.ai_keywords.size(), limits.max_categories, "entries");
+  if (hf.media_urls.size() > limits.max_categories)
+    return TooLarge("mediaUrls", hf.media_urls.size(), limits.max_categories, "entries");
+  if (hf.authors.size() > limits.max_authors) return TooLarge("authors", hf.authors.size(), limits.max_authors, "names");
+  for (const auto& k : hf.ai_keywords) fields.push_back({"ai_keywords", &k});
+  for (const auto& m : hf.media_urls) fields.push_back({"mediaUrls", &m});
+  fields.push_back({"thumbnail", &hf.thumbnail});
+  fields.push_back({"discussionId", &hf.discussion_id});
+  auto user_fields = [&](const core::HfUser& u) {
+    for (const auto* f : {&u.id, &u.user, &u.fullname, &u.avatar_url, &u.type}) fields.push_back({"user", f});
+  };
+  if (hf.organization) {
+    for (const auto* f : {&hf.organization->id, &hf.organization->name, &hf.organization->fullname,
+                          &hf.organization->avatar})
+      fields.push_back({"organization", f});
+  }
+  for (const auto& a : hf.authors) {
+    fields.push_back({"authors._id", &a.id});
+    if (a.name.size() > limits.max_name_bytes) return TooLarge("authors.name", a.name.size(), limits.max_name_bytes);
+    if (a.user) user_fields(*a.user);
+  }
+  if (record.daily) user_fields(record.daily->submitter);
   for (const auto& [field, value] : fields) {
     if (value->size() > limits.max_field_bytes) return TooLarge(field, value->size(), limits.max_field_bytes);
   }
@@ -86,7 +114,26 @@ core::Result<void> PrepareRecord(IngestRecord& record, const RecordLimits& limit
   Line(p.submitter);
   Line(p.github_repo);
   Line(p.project_page);
+  core::HfPaperDetails& hf = p.hf;
+  Line(hf.ai_summary);
+  Lines(hf.ai_keywords);
+  Line(hf.thumbnail);
+  Lines(hf.media_urls);
+  Line(hf.discussion_id);
+  auto clean_user = [](core::HfUser& u) {
+    for (auto* f : {&u.id, &u.user, &u.fullname, &u.avatar_url, &u.type}) Line(*f);
+  };
+  if (hf.organization) {
+    for (auto* f : {&hf.organization->id, &hf.organization->name, &hf.organization->fullname, &hf.organization->avatar})
+      Line(*f);
+  }
+  for (auto& a : hf.authors) {
+    Line(a.name);
+    Line(a.id);
+    if (a.user) clean_user(*a.user);
+  }
   if (record.daily) {
+    clean_user(record.daily->submitter);
     Line(record.daily->paper_id);
     Line(record.daily->day);
     Line(record.daily->submitted_by);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/text.hpp"
+#include "store/hf_details.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 
@@ -128,6 +129,11 @@ class SqliteCatalogue final : public Catalogue {
     std::optional<StoredPaper> found;
     if (row.value()) found = ReadPaper(s);
     s.Reset();
+    if (found) {
+      auto hf = LoadHfDetails(*db_, id);
+      if (!hf) return hf.error();
+      found->paper.hf = std::move(hf.value());
+    }
     return found;
   }
 
@@ -143,6 +149,15 @@ class SqliteCatalogue final : public Catalogue {
       if (!row) return row.error();
       if (!row.value()) break;
       out.push_back({id, s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
+    }
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const auto& e : out) keys.emplace_back(e.day, e.paper_id);
+    auto submitters = LoadHfSubmitters(*db_, keys);
+    if (!submitters) return submitters.error();
+    for (auto& e : out) {
+      if (auto it = submitters->find({e.day, e.paper_id}); it != submitters->end()) e.submitter = it->second;
+      e.submitter.user = e.submitted_by;
+      e.submitter.fullname = e.submitted_by_fullname;
     }
     return out;
   }
@@ -301,7 +316,16 @@ class SqliteCatalogue final : public Catalogue {
         .Bind(21, ++change_seq_);
   }
 
+  // The paper's row, then Hugging Face's additions beside it (store/hf_details).
   Result<UpsertOutcome> UpsertPaperLocked(const core::Paper& paper) {
+    auto outcome = UpsertPaperRowLocked(paper);
+    if (!outcome) return outcome;
+    auto hf = MergeHfDetails(*db_, paper.id, paper.hf);
+    if (!hf) return hf.error();
+    return hf.value() && outcome.value() == UpsertOutcome::kUnchanged ? UpsertOutcome::kUpdated : outcome.value();
+  }
+
+  Result<UpsertOutcome> UpsertPaperRowLocked(const core::Paper& paper) {
     auto& find = *find_state_;
     find.Bind(1, paper.id);
     auto row = find.Step();
@@ -353,6 +377,14 @@ class SqliteCatalogue final : public Catalogue {
   }
 
   Result<UpsertOutcome> UpsertDailyEntryLocked(const core::DailyEntry& e) {
+    auto outcome = UpsertDailyEntryRowLocked(e);
+    if (!outcome) return outcome;
+    auto hf = MergeHfSubmitter(*db_, e.day, e.paper_id, e.submitter);
+    if (!hf) return hf.error();
+    return hf.value() && outcome.value() == UpsertOutcome::kUnchanged ? UpsertOutcome::kUpdated : outcome.value();
+  }
+
+  Result<UpsertOutcome> UpsertDailyEntryRowLocked(const core::DailyEntry& e) {
     auto& find = *find_entry_;
     find.Bind(1, e.day).Bind(2, e.paper_id);
     auto row = find.Step();

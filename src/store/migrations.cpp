@@ -225,6 +225,36 @@ CREATE TABLE unsubscribed_links (
   at INTEGER NOT NULL
 );
 )SQL"},
+      {7, "hugging face paper details", R"SQL(
+-- What Hugging Face adds to a paper (store/hf_details): its machine-written summary and keywords,
+-- thumbnail, attached media, organisation, the authors as it records them (ids, hidden flags,
+-- linked accounts) and the id of its comment thread. Lists and objects are JSON text. One row per
+-- paper that Hugging Face ever listed; re-ingesting the archive fills it.
+CREATE TABLE paper_hf (
+  paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+  ai_summary TEXT NOT NULL DEFAULT '',
+  ai_keywords TEXT NOT NULL DEFAULT '[]',
+  thumbnail TEXT NOT NULL DEFAULT '',
+  media_urls TEXT NOT NULL DEFAULT '[]',
+  organization TEXT NOT NULL DEFAULT '',  -- {"_id","name","fullname","avatar"} or ''
+  authors TEXT NOT NULL DEFAULT '[]',     -- [{"name","_id","hidden","user":{…}}]
+  discussion_id TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)SQL"},
+      {8, "daily list submitter details", R"SQL(
+-- The submitter's Hugging Face account details for a daily-list entry (beside daily_entries'
+-- user name and full name): its _id, avatar, account type and Pro flag (NULL: not given).
+CREATE TABLE daily_entry_hf (
+  day TEXT NOT NULL,
+  paper_id TEXT NOT NULL,
+  submitter_id TEXT NOT NULL DEFAULT '',
+  avatar_url TEXT NOT NULL DEFAULT '',
+  account_type TEXT NOT NULL DEFAULT '',
+  is_pro INTEGER,
+  PRIMARY KEY (day, paper_id),
+  FOREIGN KEY (day, paper_id) REFERENCES daily_entries(day, paper_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+)SQL"},
       {15, "source refreshes", R"SQL(
 -- When each live source (an OAI-PMH set "oai:cs", Hugging Face's daily list "hf:daily") was last
 -- refreshed and what it brought, for the freshness the site and /healthz show (store/refresh_log).

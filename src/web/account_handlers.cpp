@@ -222,9 +222,9 @@ Viewer ResolveViewer(const AccountState& state, const Request& req, Context& ctx
   std::string authorization = req.Header("Authorization");
   core::Result<std::optional<Identity>> found = std::optional<Identity>{};
   if (!authorization.empty()) {
-    // API tokens are for the JSON API only: pages, forms, the account page and token management
-    // need a signed-in session.
-    if (!core::StartsWith(req.path, "/api/")) return Viewer{};
+    // API tokens are for the JSON API and the MCP server (whose tools run API routes) only:
+    // pages, forms, the account page and token management need a signed-in session.
+    if (!core::StartsWith(req.path, "/api/") && req.path != "/mcp") return Viewer{};
     auto token = BearerToken(authorization);
     if (!token) return Viewer{};
     found = state.auth.FromApiToken(accounts, *token);
@@ -740,11 +740,14 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     auto id = RoutePaperId(req);
     if (!id) return SendApiError(res, viewer, id.error());
     auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("text") || !body["text"].is_string()) {
-      return SetJsonError(res, 400, "bad_request", "Send a JSON object like {\"text\": \"Nice result.\"}.");
+    // {"text": …} is paperfeed's body; {"comment": …} is Hugging Face's (POST /api/papers/{id}/comment).
+    const char* key = body.is_object() && body.contains("comment") ? "comment" : "text";
+    if (body.is_discarded() || !body.is_object() || !body.contains(key) || !body[key].is_string()) {
+      return SetJsonError(res, 400, "bad_request",
+                          "Send a JSON object like {\"text\": \"Nice result.\"} (or Hugging Face's {\"comment\": …}).");
     }
     store::AccountStore accounts(ctx.database());
-    auto comment = AddComment(accounts, IdentityOf(viewer), id.value(), body["text"].get<std::string>(), ctx.now());
+    auto comment = AddComment(accounts, IdentityOf(viewer), id.value(), body[key].get<std::string>(), ctx.now());
     if (!comment) return SendApiError(res, viewer, comment.error());
     res.SetJson({{"id", comment->id},
                  {"paperId", comment->paper_id},
@@ -756,14 +759,20 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
   };
   r.Post("/api/papers/{id}/comments", api_comment);
   r.Post("/api/papers/{archive}/{number}/comments", api_comment);
+  r.Post("/api/papers/{id}/comment", api_comment);  // Hugging Face's path
+  r.Post("/api/papers/{archive}/{number}/comment", api_comment);
   r.Post("/api/papers/submit", [state](const Request& req, Response& res, Context& ctx) {
     if (!RequireApiUser(req, res, ctx, Scope::kSubmit)) return;
     const Viewer& viewer = ctx.viewer();
     auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("id") || !body["id"].is_string()) {
+    // {"id": …} is paperfeed's body; the id is also taken under the names "paperId" and "arxivId".
+    const char* key = "id";
+    for (const char* k : {"paperId", "arxivId"})
+      if (body.is_object() && body.contains(k)) key = k;
+    if (body.is_discarded() || !body.is_object() || !body.contains(key) || !body[key].is_string()) {
       return SetJsonError(res, 400, "bad_request", "Send a JSON object like {\"id\": \"2501.01234\"}.");
     }
-    auto out = SubmitPaper(ctx.catalogue(), IdentityOf(viewer), body["id"].get<std::string>(),
+    auto out = SubmitPaper(ctx.catalogue(), IdentityOf(viewer), body[key].get<std::string>(),
                            MakeFetcher(state, ctx.catalogue()), ctx.now());
     if (!out) return SendApiError(res, viewer, out.error());
     res.SetJson({{"id", out->paper_id},

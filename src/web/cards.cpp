@@ -46,6 +46,32 @@ Html RenderPaperLinks(const core::Paper& paper) {
   return out;
 }
 
+Html RenderKeywordChips(const std::vector<std::string>& keywords) {
+  if (keywords.empty()) return Html();
+  Html chips;
+  for (const auto& k : keywords)
+    chips += Render("<li><a class=\"chip\" href=\"/search?q={}&amp;mode=keyword\">{}</a></li>", core::PercentEncode("\"" + k + "\""),
+                    k);
+  return Render("<ul class=\"keywords\" aria-label=\"AI keywords\">{}</ul>", chips);
+}
+
+Html RenderAiSummary(const core::Paper& paper, bool folded) {
+  const std::string summary = core::NormaliseWhitespace(paper.hf.ai_summary);
+  if (summary.empty()) return Html();
+  // Marked as machine-written wherever it appears: readers must not take it for the abstract.
+  const char* kLabel =
+      "<span class=\"machine\" title=\"Written by Hugging Face's language model, not by the authors; it may be "
+      "wrong\">machine-written</span>";
+  if (folded) {
+    return Render("<details class=\"ai-summary\"><summary>AI summary {}</summary><p>{}</p>{}</details>",
+                  Html::Trusted(kLabel), summary, RenderKeywordChips(paper.hf.ai_keywords));
+  }
+  return Render(
+      "<section class=\"ai-summary\" aria-labelledby=\"ai-summary-h\"><h2 id=\"ai-summary-h\">AI summary {}</h2>"
+      "<p id=\"ai-summary\">{}</p>{}</section>\n",
+      Html::Trusted(kLabel), summary, RenderKeywordChips(paper.hf.ai_keywords));
+}
+
 Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   const core::Paper& p = *card.paper;
   Html votes;
@@ -61,15 +87,20 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   }
   Html category;
   if (!p.primary_category.empty()) category = Render(" · {}", p.primary_category);
+  Html comments;
+  if (card.comments) {
+    comments = Render(" · <a class=\"comments\" href=\"/papers/{}#comments\">{} {}</a>", p.id, *card.comments,
+                      *card.comments == 1 ? "comment" : "comments");
+  }
   Html abstract = card.snippet.empty() ? Render("<details class=\"abstract\"><summary>Abstract</summary><p>{}</p></details>",
                                                 RenderTex(core::NormaliseWhitespace(p.abstract)))
                                        : Render("<p class=\"snippet\">{}</p>", card.snippet);
   return Render(
       "<article class=\"card\" id=\"p-{}\" data-paper-id=\"{}\">\n<div class=\"votes\">{}</div>\n<div class=\"body\">"
-      "<h2><a href=\"/papers/{}\">{}</a></h2>\n<p class=\"meta\">{} · <time datetime=\"{}\">{}</time>{}{}</p>\n{}\n"
+      "<h2><a href=\"/papers/{}\">{}</a></h2>\n<p class=\"meta\">{} · <time datetime=\"{}\">{}</time>{}{}{}</p>\n{}\n{}"
       "<p class=\"links\">{}</p></div>\n</article>\n",
       p.id, p.id, votes, p.id, RenderTex(core::NormaliseWhitespace(p.title)), RenderAuthorCount(p.authors), date,
-      HumanDate(date), category, submitted, abstract, RenderPaperLinks(p));
+      HumanDate(date), category, submitted, comments, abstract, RenderAiSummary(p, /*folded=*/true), RenderPaperLinks(p));
 }
 
 }  // namespace paperfeed::web

@@ -20,6 +20,7 @@ struct CardData {
   std::string submitted_by;
   std::string submitted_by_fullname;
   Html snippet;                    // search: highlighted text instead of the abstract's start
+  std::optional<int64_t> comments; // Hugging Face's comments plus this site's, when known
 };
 
 Html RenderCard(const Request& req, Context& ctx, const CardData& card);
@@ -28,6 +29,11 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card);
 Html RenderAuthorCount(const std::vector<std::string>& authors);
 // The arXiv abstract and PDF links (never re-hosted) and the code link with stars.
 Html RenderPaperLinks(const core::Paper& paper);
+// Hugging Face's machine-written summary, labelled as such, with its keywords as chips that
+// search for them; empty when the paper has none.
+Html RenderAiSummary(const core::Paper& paper, bool folded);
+// The AI keywords as links to a keyword search for each.
+Html RenderKeywordChips(const std::vector<std::string>& keywords);
 // "Aug 21, 2026" for "2026-08-21" (or an ISO timestamp).
 std::string HumanDate(std::string_view iso);
 

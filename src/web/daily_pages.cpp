@@ -5,6 +5,7 @@
 #include "web/cards.hpp"
 #include "web/handlers.hpp"
 #include "web/layout.hpp"
+#include "web/paper_data.hpp"
 
 namespace paperfeed::web {
 namespace {
@@ -44,10 +45,16 @@ std::string PeriodTitle(Period period, const store::DayRange& range) {
   return range.first;
 }
 
-Html RenderCards(const Request& req, Context& ctx, const std::vector<store::DailyListItem>& items) {
+Html RenderCards(const Request& req, Context& ctx, std::vector<store::DailyListItem> items) {
+  AttachHfDetails(ctx, items);
+  std::vector<std::string> ids;
+  for (const auto& item : items) ids.push_back(item.paper.id);
+  auto local_comments = LocalCommentCounts(ctx, ids);
   Html out;
   for (const auto& item : items) {
     CardData card;
+    auto it = local_comments.find(item.paper.id);
+    card.comments = item.entry.num_comments + (it == local_comments.end() ? 0 : it->second);
     card.paper = &item.paper;
     card.upvotes = item.upvotes();
     card.day = item.entry.day;

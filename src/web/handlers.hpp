@@ -25,6 +25,7 @@ void ApiDailyPapers(const Request& req, Response& res, Context& ctx);
 void ApiPaper(const Request& req, Response& res, Context& ctx);
 void ApiSearch(const Request& req, Response& res, Context& ctx);
 void ApiSimilar(const Request& req, Response& res, Context& ctx);
+void ApiArxivRepos(const Request& req, Response& res, Context& ctx);
 void Health(const Request& req, Response& res, Context& ctx);
 
 // feeds.cpp

@@ -5,6 +5,7 @@
 #include "api/paper_json.hpp"
 #include "core/arxiv_id.hpp"
 #include "core/text.hpp"
+#include "store/hf_details.hpp"
 
 namespace paperfeed::web {
 
@@ -56,6 +57,29 @@ core::Result<PaperBundle> LoadPaper(Context& ctx, const std::string& id) {
   return bundle;
 }
 
+void AttachHfDetails(Context& ctx, std::vector<store::DailyListItem>& items) {
+  if (items.empty()) return;
+  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::string>> keys;
+  for (const auto& item : items) {
+    ids.push_back(item.paper.id);
+    keys.emplace_back(item.entry.day, item.paper.id);
+  }
+  if (auto details = store::LoadHfDetails(ctx.database(), ids)) {
+    for (auto& item : items)
+      if (auto it = details->find(item.paper.id); it != details->end()) item.paper.hf = it->second;
+  }
+  if (auto submitters = store::LoadHfSubmitters(ctx.database(), keys)) {
+    for (auto& item : items)
+      if (auto it = submitters->find({item.entry.day, item.paper.id}); it != submitters->end())
+        item.entry.submitter = it->second;
+  }
+  for (auto& item : items) {
+    item.entry.submitter.user = item.entry.submitted_by;
+    item.entry.submitter.fullname = item.entry.submitted_by_fullname;
+  }
+}
+
 nlohmann::json DailyItemToJson(const store::DailyListItem& item, int64_t local_comments) {
   nlohmann::json paper = api::PaperToJson(item.paper, {item.entry}, item.local_upvotes);
   paper["upvotes"] = item.upvotes();
@@ -68,8 +92,11 @@ nlohmann::json DailyItemToJson(const store::DailyListItem& item, int64_t local_c
       {"title", core::NormaliseWhitespace(item.paper.title)},
       {"summary", core::NormaliseWhitespace(item.paper.abstract)},
       {"numComments", item.entry.num_comments + local_comments},
-      {"submittedBy", {{"name", item.entry.submitted_by}, {"fullname", item.entry.submitted_by_fullname}}},
+      {"submittedBy", api::HfUserToJson(item.entry.submitter, item.entry.submitted_by, item.entry.submitted_by_fullname)},
   };
+  // huggingface_hub's PaperInfo reads these only at the top level of an entry
+  // (hf_api.py PaperInfo.__init__: kwargs.pop("githubRepo"), kwargs.pop("ai_summary"), …).
+  api::AddHfFields(out, item.paper);
   if (item.trending_score > 0) out["trendingScore"] = item.trending_score;
   return out;
 }

@@ -32,6 +32,10 @@ core::Result<PaperBundle> LoadPaper(Context& ctx, const std::string& id);
 // Local comment counts for `ids` (empty without the accounts hook).
 std::unordered_map<std::string, int64_t> LocalCommentCounts(Context& ctx, const std::vector<std::string>& ids);
 
+// Fills in what store/hf_details keeps beside the list (each paper's Hugging Face details, each
+// entry's submitter account); items keep what they have when the lookup fails.
+void AttachHfDetails(Context& ctx, std::vector<store::DailyListItem>& items);
+
 // One item of GET /api/daily_papers, in Hugging Face's shape.
 nlohmann::json DailyItemToJson(const store::DailyListItem& item, int64_t local_comments);
 // GET /api/papers/{id}: the paper with the total upvotes and comments.

@@ -3,6 +3,7 @@
 // submitter, comments.
 #include <algorithm>
 
+#include "api/paper_markdown.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
@@ -108,10 +109,30 @@ Html SimilarSection(const Request& req, Context& ctx, const std::string& id) {
   return cards;
 }
 
+// Agents ask for Markdown by Accept (hf-mcp-server hf-fs-papers.ts getPaperMarkdown sends
+// "accept: text/markdown"); a browser's Accept names text/html and gets the page.
+bool WantsMarkdown(const Request& req) {
+  std::string accept = req.Header("Accept");
+  return accept.find("text/markdown") != std::string::npos && accept.find("text/html") == std::string::npos;
+}
+
 }  // namespace
 
 void PaperPage(const Request& req, Response& res, Context& ctx) {
-  auto loaded = LoadPaper(ctx, PaperIdFromPath(req));
+  std::string id = PaperIdFromPath(req);
+  // GET /papers/{id}.md: the paper as Markdown (Hugging Face's Markdown URL for a paper).
+  const bool md_path = core::EndsWith(id, ".md");
+  if (md_path) id.resize(id.size() - 3);
+  if (md_path || WantsMarkdown(req)) {
+    auto bundle = LoadPaper(ctx, id);
+    if (!bundle) {
+      return res.SetText(bundle.error().message + "\n", "text/plain; charset=utf-8", HttpStatusFor(bundle.error().code));
+    }
+    res.SetText(api::PaperMarkdown(bundle->paper, bundle->entries, ctx.site().public_base_url),
+                "text/markdown; charset=utf-8");
+    return;
+  }
+  auto loaded = LoadPaper(ctx, id);
   if (!loaded) return SendErrorPage(res, ctx, loaded.error());
   const PaperBundle& b = *loaded;
   const core::Paper& p = b.paper;
@@ -155,14 +176,14 @@ void PaperPage(const Request& req, Response& res, Context& ctx) {
   Html main = Render(
       "<article class=\"paper\" data-paper-id=\"{}\">\n<p class=\"meta\">arXiv:{}{} · {}{}</p>\n"
       "<h1 id=\"paper-title\">{}</h1>\n<p class=\"authors-list\" id=\"authors\">{}</p>\n{}"
-      "<div class=\"actions\">{}<span class=\"links\">{}</span>{}</div>\n"
+      "<div class=\"actions\">{}<span class=\"links\">{}</span>{}</div>\n{}"
       "<section aria-labelledby=\"abstract-h\"><h2 id=\"abstract-h\">Abstract</h2><p class=\"abstract-full\" id=\"abstract\">{}</p>{}</section>\n"
       "<section aria-labelledby=\"chart-h\"><h2 id=\"chart-h\">Upvotes over time</h2>{}</section>\n"
       "<section aria-labelledby=\"similar-h\"><h2 id=\"similar-h\">Similar papers</h2>{}</section>\n"
       "<section aria-labelledby=\"comments-h\" id=\"comments\"><h2 id=\"comments-h\">Comments</h2>{}</section>\n"
       "</article>",
       p.id, p.id, version, HumanDate(p.published), categories, RenderTex(core::NormaliseWhitespace(p.title)), authors,
-      daily, votes, RenderPaperLinks(p), admin, RenderTex(core::NormaliseWhitespace(p.abstract)), extra,
+      daily, votes, RenderPaperLinks(p), admin, RenderAiSummary(p, /*folded=*/false), RenderTex(core::NormaliseWhitespace(p.abstract)), extra,
       UpvoteChart(ChartPoints(ctx, b)), SimilarSection(req, ctx, p.id),
       comments.empty() ? Render("<p class=\"meta\">{} comments on Hugging Face.</p>", b.comments()) : comments);
   SendPage(res, ctx, options, main);

@@ -4,6 +4,7 @@
 
 #include "web/account_handlers.hpp"
 #include "web/handlers.hpp"
+#include "web/mcp.hpp"
 
 namespace paperfeed::web {
 
@@ -35,6 +36,8 @@ void RegisterRoutes(Router& r, const AccountOptions& accounts, const mail::MailC
   r.Get("/api/papers/{archive}/{number}/similar", ApiSimilar, cached);
   r.Get("/api/papers/{id}", ApiPaper, cached);
   r.Get("/api/papers/{archive}/{number}", ApiPaper, cached);
+  r.Get("/api/arxiv/{id}/repos", ApiArxivRepos, cached);
+  r.Get("/api/arxiv/{archive}/{number}/repos", ApiArxivRepos, cached);
 
   // Feeds: Atom (RFC 4287) and JSON Feed 1.1 for every view.
   r.Get("/feeds/daily.{format}", DailyFeed, cached);
@@ -46,6 +49,9 @@ void RegisterRoutes(Router& r, const AccountOptions& accounts, const mail::MailC
   // (web/subscription_handlers.cpp).
   RegisterAccountRoutes(r, accounts);
   RegisterSubscriptionRoutes(r, mail);
+
+  // Agents: the Model Context Protocol server, whose tools call the routes above.
+  RegisterMcpRoutes(r);
 }
 
 }  // namespace paperfeed::web

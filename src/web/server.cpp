@@ -545,6 +545,8 @@ struct Server::Impl {
       NoticeExternalWrites(**connection);
       if (cacheable) {
         cache_key = req.Target();
+        // The same path answers Markdown to an Accept: text/markdown (web/paper_page.cpp).
+        if (req.Header("Accept").find("text/markdown") != std::string::npos) cache_key += "\naccept:markdown";
         out = cache->Find(cache_key, generation.load());
       }
       if (!out) {
@@ -606,7 +608,7 @@ struct Server::Impl {
     switch (out.status >= 400 ? CachePolicy::kNoStore : out.cache) {
       case CachePolicy::kPage:
         hres.set_header("Cache-Control", anonymous ? "public, max-age=30" : "private, no-cache");
-        hres.set_header("Vary", "Accept-Encoding, Cookie, Authorization");
+        hres.set_header("Vary", "Accept, Accept-Encoding, Cookie, Authorization");
         break;
       case CachePolicy::kNoStore: hres.set_header("Cache-Control", "no-store"); break;
       case CachePolicy::kImmutable:

@@ -195,6 +195,31 @@ await test('mobile layout has no horizontal scrolling', async (page) => {
   await shot(page, 'mobile-front-page');
 }, { width: 390, height: 844 });
 
+await test('cards fold the AI summary, marked machine-written, with keyword chips that search', async (page) => {
+  await page.goto(`${base}/`);
+  const card = page.locator('article.card:has(details.ai-summary)').first();
+  expect(await card.count() === 1, 'no card with an AI summary on the front page');
+  const details = card.locator('details.ai-summary');
+  expect(!(await details.evaluate((d) => d.open)), 'the AI summary starts open');
+  expect((await details.locator('.machine').innerText()).trim() === 'machine-written', 'not marked machine-written');
+  await details.locator('summary').click();
+  expect(await details.locator('p').isVisible(), 'summary text hidden after opening');
+  expect(/\d+ comments?/.test(await card.locator('.comments').innerText()), 'no comment count on the card');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'ai-summary-card');
+  const chip = details.locator('a.chip').first();
+  const keyword = (await chip.innerText()).trim();
+  await chip.click();
+  await page.waitForURL(/\/search\?q=/);
+  expect((await page.inputValue('#search-q')).includes(keyword), `search is not for ${keyword}`);
+  // The paper page opens with the summary, above the abstract.
+  await page.goto(`${base}/`);
+  await page.locator('article.card:has(details.ai-summary) h2 a').first().click();
+  await page.waitForURL(/\/papers\/[^/]+/);
+  expect(await page.locator('section.ai-summary #ai-summary').isVisible(), 'no AI summary on the paper page');
+  await shot(page, 'ai-summary-paper-page');
+});
+
 // Accounts (sign up, upvote, submit, comment) belong to the accounts module's routes; these slots
 // run when /signup exists and are reported, by name, as not run otherwise.
 const signup = await fetch(`${base}/signup`).then((r) => r.status).catch(() => 0);

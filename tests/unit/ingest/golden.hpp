@@ -25,6 +25,38 @@ class CollectingSink final : public ingest::RecordSink {
   std::vector<ingest::RecordError> errors;
 };
 
+inline nlohmann::ordered_json UserToJson(const core::HfUser& u) {
+  return {{"_id", u.id},
+          {"user", u.user},
+          {"fullname", u.fullname},
+          {"avatarUrl", u.avatar_url},
+          {"type", u.type},
+          {"isPro", u.is_pro ? nlohmann::ordered_json(*u.is_pro) : nlohmann::ordered_json()}};
+}
+
+inline nlohmann::ordered_json HfToJson(const core::HfPaperDetails& d) {
+  nlohmann::ordered_json j;
+  j["ai_summary"] = d.ai_summary;
+  j["ai_keywords"] = d.ai_keywords;
+  j["thumbnail"] = d.thumbnail;
+  j["media_urls"] = d.media_urls;
+  j["organization"] = d.organization ? nlohmann::ordered_json{{"_id", d.organization->id},
+                                                              {"name", d.organization->name},
+                                                              {"fullname", d.organization->fullname},
+                                                              {"avatar", d.organization->avatar}}
+                                     : nlohmann::ordered_json();
+  auto authors = nlohmann::ordered_json::array();
+  for (const auto& a : d.authors) {
+    authors.push_back({{"name", a.name},
+                       {"_id", a.id},
+                       {"hidden", a.hidden ? nlohmann::ordered_json(*a.hidden) : nlohmann::ordered_json()},
+                       {"user", a.user ? UserToJson(*a.user) : nlohmann::ordered_json()}});
+  }
+  j["authors"] = authors;
+  j["discussion_id"] = d.discussion_id;
+  return j;
+}
+
 inline nlohmann::ordered_json PaperToJson(const core::Paper& p) {
   nlohmann::ordered_json j;
   j["id"] = p.id;
@@ -48,6 +80,7 @@ inline nlohmann::ordered_json PaperToJson(const core::Paper& p) {
   j["github_repo"] = p.github_repo ? nlohmann::ordered_json(*p.github_repo) : nlohmann::ordered_json();
   j["github_stars"] = p.github_stars ? nlohmann::ordered_json(*p.github_stars) : nlohmann::ordered_json();
   j["project_page"] = p.project_page ? nlohmann::ordered_json(*p.project_page) : nlohmann::ordered_json();
+  if (!p.hf.empty()) j["hf"] = HfToJson(p.hf);
   return j;
 }
 
@@ -63,7 +96,8 @@ inline nlohmann::ordered_json SinkToJson(const CollectingSink& sink) {
                     {"submitted_by", r.daily->submitted_by},
                     {"submitted_by_fullname", r.daily->submitted_by_fullname},
                     {"upvotes", r.daily->upvotes},
-                    {"num_comments", r.daily->num_comments}};
+                    {"num_comments", r.daily->num_comments},
+                    {"submitter", UserToJson(r.daily->submitter)}};
     }
     records.push_back(j);
   }

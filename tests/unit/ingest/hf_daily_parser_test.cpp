@@ -40,6 +40,7 @@ TEST_P(HfDailyGoldenTest, MatchesTheExpectedOutput) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, HfDailyGoldenTest,
                          ::testing::Values(GoldenCase{"2024-07-05.json", false, "2024-07-05.expected.json"},
+                                           GoldenCase{"2025-12-26.json", false, "2025-12-26.expected.json"},
                                            GoldenCase{"2026-01-02.json", false, "2026-01-02.expected.json"},
                                            GoldenCase{"bad-records.json", false, "bad-records.expected.json"},
                                            GoldenCase{"2024-12-18.json", false, "2024-12-18.expected.json"},
@@ -69,6 +70,50 @@ TEST(HfDailyParserTest, MapsANewerEntryWithCodeLinksAndSubmitter) {
   }
   EXPECT_TRUE(saw_repo);
   EXPECT_TRUE(saw_page);
+}
+
+TEST(HfDailyParserTest, KeepsEveryFieldHuggingFaceAdds) {
+  // 2025-12-26 (a real day) carries ai_summary and ai_keywords inside `paper`, thumbnail at the top
+  // level, mediaUrls and organization at both, authors with _id/hidden/user, and the submitter's
+  // _id/avatarUrl/type/isPro.
+  auto sink = ParseFixture("2025-12-26.json");
+  ASSERT_TRUE(sink.errors.empty());
+  ASSERT_EQ(sink.records.size(), 6u);
+  const ingest::IngestRecord* rich = nullptr;
+  for (const auto& r : sink.records)
+    if (r.paper.id == "2512.15716") rich = &r;
+  ASSERT_NE(rich, nullptr);
+  const core::HfPaperDetails& hf = rich->paper.hf;
+  EXPECT_EQ(hf.ai_summary.rfind("Spatia, a spatial memory-aware video generation framework", 0), 0u);
+  ASSERT_FALSE(hf.ai_keywords.empty());
+  EXPECT_EQ(hf.ai_keywords.front(), "spatial memory-aware");
+  EXPECT_EQ(hf.thumbnail, "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2512.15716.png");
+  ASSERT_EQ(hf.media_urls.size(), 1u);
+  ASSERT_TRUE(hf.organization.has_value());
+  EXPECT_EQ(hf.organization->name, "Sydney-Uni");
+  EXPECT_EQ(hf.organization->fullname, "The University of Sydney");
+  EXPECT_EQ(hf.discussion_id, "694b65e8746a34b55dd53dc4");
+  ASSERT_EQ(hf.authors.size(), rich->paper.authors.size());
+  EXPECT_EQ(hf.authors[0].id, "694b65e7746a34b55dd53dbe");
+  EXPECT_EQ(hf.authors[0].hidden, false);
+  ASSERT_TRUE(hf.authors[0].user.has_value());
+  EXPECT_EQ(hf.authors[0].user->user, "Jinjing713");
+  const core::HfUser& by = rich->daily->submitter;
+  EXPECT_EQ(by.id, "64f8962bce75bb0fb50bdbdb");
+  EXPECT_EQ(by.avatar_url, "/avatars/c85537df848bda7ec92565f56cd32eed.svg");
+  EXPECT_EQ(by.type, "user");
+  EXPECT_EQ(by.is_pro, false);
+  EXPECT_EQ(rich->daily->submitted_by, "Jinjing713");
+  EXPECT_EQ(rich->daily->num_comments, 1);
+}
+
+TEST(HfDailyParserTest, AMistypedHuggingFaceFieldRejectsTheEntryByName) {
+  auto sink = Parse(R"([{"paper":{"id":"2501.00001","title":"T","ai_keywords":["ok",3]}},
+                        {"paper":{"id":"2501.00002","title":"T","authors":[{"name":"A","hidden":"no"}]}}])",
+                    "x/2026-01-02.json");
+  ASSERT_EQ(sink.errors.size(), 2u);
+  EXPECT_NE(sink.errors[0].reason.find("paper.ai_keywords[1]"), std::string::npos) << sink.errors[0].reason;
+  EXPECT_NE(sink.errors[1].reason.find("paper.authors[0].hidden"), std::string::npos) << sink.errors[1].reason;
 }
 
 TEST(HfDailyParserTest, ReadsTheOlderLayoutsTopLevelSubmitter) {

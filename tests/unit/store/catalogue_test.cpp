@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "store/hf_details.hpp"
 #include "test_support.hpp"
 
 namespace paperfeed::store {
@@ -25,6 +28,89 @@ core::Paper MakePaper(const std::string& id, int version, const std::string& tit
 }
 
 using CatalogueUpsertTest = CatalogueTest;
+
+// Two copies of one Hugging Face paper as two archive files could hold them: each has something
+// the other lacks, and both have a different AI summary.
+std::vector<core::Paper> HfCopies() {
+  core::Paper a = MakePaper("2512.15716", 0, "Spatia");
+  a.source = core::MetadataSource::kHuggingFace;
+  a.hf.ai_summary = "A short summary.";
+  a.hf.thumbnail = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2512.15716.png";
+  a.hf.authors = {{"Ada Lovelace", "id-ada", false, std::nullopt}};
+  core::Paper b = a;
+  b.hf.ai_summary = "A longer, regenerated summary.";
+  b.hf.thumbnail.clear();
+  b.hf.ai_keywords = {"spatial memory"};
+  b.hf.organization = core::HfOrganization{"org-1", "Sydney-Uni", "The University of Sydney", ""};
+  b.hf.authors = {{"Ada Lovelace", "id-ada", false, core::HfUser{"u1", "ada", "Ada", "/avatars/a.svg", "user", true}}};
+  core::Paper c = a;
+  c.hf = core::HfPaperDetails{};  // an arXiv-era copy with none of it
+  return {a, b, c};
+}
+
+TEST_F(CatalogueUpsertTest, HuggingFaceDetailsMergeTheSameInEveryOrder) {
+  auto copies = HfCopies();
+  std::vector<size_t> order = {0, 1, 2};
+  std::optional<std::string> first_result;
+  do {
+    testing::TempDir dir;
+    auto catalogue = OpenSqliteCatalogue(dir.File("c.db"));
+    ASSERT_TRUE(catalogue.ok());
+    for (size_t i : order) ASSERT_TRUE(catalogue.value()->UpsertPaper(copies[i]).ok());
+    auto found = catalogue.value()->FindPaper("2512.15716");
+    ASSERT_TRUE(found.ok() && found->has_value());
+    const core::HfPaperDetails& hf = (*found)->paper.hf;
+    // Every field from whichever copy had it; of two summaries, the same one whatever the order.
+    EXPECT_EQ(hf.ai_summary, "A longer, regenerated summary.");
+    EXPECT_EQ(hf.thumbnail, copies[0].hf.thumbnail);
+    EXPECT_EQ(hf.ai_keywords, std::vector<std::string>{"spatial memory"});
+    ASSERT_TRUE(hf.organization.has_value());
+    EXPECT_EQ(hf.organization->name, "Sydney-Uni");
+    ASSERT_EQ(hf.authors.size(), 1u);
+    ASSERT_TRUE(hf.authors[0].user.has_value());
+    EXPECT_EQ(hf.authors[0].user->is_pro, true);
+    std::string state = hf.ai_summary + "|" + hf.thumbnail + "|" + hf.organization->name + "|" + hf.authors[0].user->user;
+    if (!first_result) first_result = state;
+    EXPECT_EQ(state, *first_result);
+    // Importing any copy again changes nothing.
+    for (const auto& copy : copies) {
+      auto again = catalogue.value()->UpsertPaper(copy);
+      ASSERT_TRUE(again.ok());
+      EXPECT_EQ(again.value(), UpsertOutcome::kUnchanged);
+    }
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+TEST_F(CatalogueUpsertTest, NewHuggingFaceDetailsOnAnUnchangedPaperCountAsAnUpdate) {
+  auto copies = HfCopies();
+  ASSERT_TRUE(catalogue_->UpsertPaper(copies[2]).ok());
+  auto added = catalogue_->UpsertPaper(copies[1]);
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(added.value(), UpsertOutcome::kUpdated);
+}
+
+TEST_F(CatalogueUpsertTest, SubmitterDetailsMergeTheSameInEveryOrder) {
+  ASSERT_TRUE(catalogue_->UpsertPaper(MakePaper("2512.15716", 1, "Spatia")).ok());
+  core::DailyEntry with_avatar{"2512.15716", "2025-12-26", "Jinjing713", "Jinjing Zhao", 8, 1};
+  with_avatar.submitter = {"64f8", "Jinjing713", "Jinjing Zhao", "/avatars/c855.svg", "user", std::nullopt};
+  core::DailyEntry with_pro = with_avatar;
+  with_pro.submitter.avatar_url.clear();
+  with_pro.submitter.is_pro = false;
+  ASSERT_TRUE(catalogue_->UpsertDailyEntry(with_pro).ok());
+  auto second = catalogue_->UpsertDailyEntry(with_avatar);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second.value(), UpsertOutcome::kUpdated);
+  auto entries = catalogue_->DailyEntriesForPaper("2512.15716");
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  const core::HfUser& by = (*entries)[0].submitter;
+  EXPECT_EQ(by.id, "64f8");
+  EXPECT_EQ(by.avatar_url, "/avatars/c855.svg");
+  EXPECT_EQ(by.is_pro, false);
+  EXPECT_EQ(by.type, "user");
+  EXPECT_EQ(catalogue_->UpsertDailyEntry(with_pro).value(), UpsertOutcome::kUnchanged);
+  EXPECT_EQ(catalogue_->UpsertDailyEntry(with_avatar).value(), UpsertOutcome::kUnchanged);
+}
 
 TEST_F(CatalogueUpsertTest, InsertsThenReportsIdenticalDataUnchanged) {
   auto paper = MakePaper("2501.00001", 1, "Title");
