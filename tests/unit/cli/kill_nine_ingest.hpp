@@ -23,7 +23,9 @@ inline int64_t CommittedPapers(const std::string& db) {
   auto opened = store::Database::Open(db);
   if (!opened) return -1;
   auto count = (*opened)->Prepare("SELECT count(*) FROM papers");
-  if (!count || !count->Step().value_or(false)) return -1;
+  if (!count) return -1;
+  auto row = count->Step();
+  if (!row || !*row) return -1;
   return count->Int(0);
 }
 
