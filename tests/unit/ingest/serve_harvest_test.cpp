@@ -84,6 +84,26 @@ TEST_F(ServeHarvestTest, TheScheduledHarvestRunsRetriesAFailureAndShowsItsFreshn
   EXPECT_NE(page->body.find("arXiv cs: updated just now (5 papers)"), std::string::npos) << "the footer says how fresh";
 }
 
+TEST_F(ServeHarvestTest, HuggingFacesDailyListIsFetchedAtHarvestTimeToo) {
+  // Every day asked for answers with one real day's list (serve asks for yesterday and today).
+  replay_.On("/api/daily_papers", {}, {ReplayResponse::File(Fixture("hf/archive/2026-08-21.json"))});
+  const std::string config =
+      dir_.Write("hf.toml", "[server]\ndatabase = \"" + db() + "\"\nlisten = \"127.0.0.1:0\"\nsearch = false\nquiet = true\n"
+                            "[mail]\nenabled_in_serve = false\n[harvest]\nhf_daily = true\nhf_url = \"" +
+                                replay_.Url("/api/daily_papers") + "\"\ntime = \"00:00\"\ntime_zone = \"UTC\"\n");
+  const int port = serve_.Start(config);
+  ASSERT_GT(port, 0);
+  httplib::Client http("127.0.0.1", port);
+  auto sources = WaitForSources(http, [](const json& s) { return s.size() == 1 && !s[0]["lastSuccessAt"].is_null(); });
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0]["source"], "hf:daily");
+  EXPECT_GT(sources[0]["papers"].get<int>(), 0);
+  EXPECT_EQ(replay_.request_count(), 2u) << "yesterday's list and today's";
+  auto paper = http.Get("/api/papers/2608.19880");  // the first entry of the served list
+  ASSERT_TRUE(paper);
+  EXPECT_EQ(paper->status, 200) << "the fetched list's papers are in the catalogue";
+}
+
 TEST_F(ServeHarvestTest, AFailingSourceIsReportedWithItsReasonAndCountsItsFailures) {
   replay_.On("/oai2", {{"verb", "ListRecords"}, {"set", "cs"}}, {Oai("bad-argument.xml")});
   const int port = serve_.Start(WriteConfig(/*retry_seconds=*/1));
