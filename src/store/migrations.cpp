@@ -225,6 +225,15 @@ CREATE TABLE unsubscribed_links (
   at INTEGER NOT NULL
 );
 )SQL"},
+      {10, "comment replies, edits and deletions", R"SQL(
+-- Comments people expect: a reply names its parent (replies go one level deep: a reply to a reply
+-- is stored under the same top-level comment), an edit keeps when it happened so the page can say
+-- "edited", and an author's own deletion is kept apart from an admin's removal (removed_by).
+ALTER TABLE comments ADD COLUMN parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE;
+ALTER TABLE comments ADD COLUMN edited_at INTEGER;
+ALTER TABLE comments ADD COLUMN deleted_at INTEGER;
+CREATE INDEX comments_parent ON comments(parent_id);
+)SQL"},
   };
   return kMigrations;
 }
