@@ -56,7 +56,10 @@ void ApiDailyPapers(const Request& req, Response& res, Context& ctx) {
   if (!limit) return SetJsonError(res, limit.error());
   auto page = IntParam(req, "p", 0, 0, 10000);
   if (!page) return SetJsonError(res, page.error());
-  auto list = ctx.daily_list().Entries(*range, sort, *limit, *page * *limit, ctx.now());
+  // sort=trending without a period is the /trending list (one definition: DailyList::Trending).
+  const bool trending_now = sort == store::DailySort::kTrending && given == 0;
+  auto list = trending_now ? ctx.daily_list().Trending(ctx.now(), *limit, *page * *limit)
+                           : ctx.daily_list().Entries(*range, sort, *limit, *page * *limit, ctx.now());
   if (!list) return SetJsonError(res, list.error());
   std::vector<std::string> ids;
   for (const auto& item : list->items) ids.push_back(item.paper.id);

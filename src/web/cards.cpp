@@ -4,6 +4,8 @@
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "web/page_template.hpp"
+#include "web/paper_data.hpp"
 
 namespace paperfeed::web {
 
@@ -50,7 +52,8 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   const core::Paper& p = *card.paper;
   Html votes;
   if (card.upvotes) {
-    if (ctx.extensions().upvote_button) votes = ctx.extensions().upvote_button(req, ctx, p.id, *card.upvotes);
+    if (ctx.page_template()) votes = TemplateMarker("up", p.id + ":" + std::to_string(*card.upvotes));
+    else if (ctx.extensions().upvote_button) votes = ctx.extensions().upvote_button(req, ctx, p.id, *card.upvotes);
     else votes = Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", *card.upvotes, *card.upvotes);
   }
   std::string date = !card.day.empty() ? card.day : p.published.substr(0, std::min<size_t>(10, p.published.size()));
@@ -61,6 +64,9 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   }
   Html category;
   if (!p.primary_category.empty()) category = Render(" · {}", p.primary_category);
+  if (card.comments && *card.comments > 0)
+    submitted += Render(" · <a href=\"/papers/{}#comments\" class=\"comment-link\">{} {}</a>", p.id, *card.comments,
+                        *card.comments == 1 ? "comment" : "comments");
   Html abstract = card.snippet.empty() ? Render("<details class=\"abstract\"><summary>Abstract</summary><p>{}</p></details>",
                                                 RenderTex(core::NormaliseWhitespace(p.abstract)))
                                        : Render("<p class=\"snippet\">{}</p>", card.snippet);
@@ -70,6 +76,24 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
       "<p class=\"links\">{}</p></div>\n</article>\n",
       p.id, p.id, votes, p.id, RenderTex(core::NormaliseWhitespace(p.title)), RenderAuthorCount(p.authors), date,
       HumanDate(date), category, submitted, abstract, RenderPaperLinks(p));
+}
+
+Html RenderCards(const Request& req, Context& ctx, std::vector<CardData> cards) {
+  std::vector<std::string> ids;
+  ids.reserve(cards.size());
+  for (const auto& card : cards) ids.push_back(card.paper->id);
+  // One query each for the whole list, not one per card.
+  ctx.PrefetchViewerUpvotes(ids);
+  auto comments = LocalCommentCounts(ctx, ids);
+  Html out;
+  for (auto& card : cards) {
+    if (!card.comments) {
+      auto it = comments.find(card.paper->id);
+      card.comments = it == comments.end() ? 0 : it->second;
+    }
+    out += RenderCard(req, ctx, card);
+  }
+  return out;
 }
 
 }  // namespace paperfeed::web

@@ -3,12 +3,14 @@
 // submitter, comments.
 #include <algorithm>
 
+#include "core/arxiv_id.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
 #include "store/daily_list.hpp"
 #include "web/cards.hpp"
 #include "web/handlers.hpp"
 #include "web/layout.hpp"
+#include "web/page_template.hpp"
 #include "web/paper_data.hpp"
 #include "web/search_glue.hpp"
 
@@ -25,6 +27,10 @@ struct ChartPoint {
 // the daily list; later points add this site's upvotes.
 Html UpvoteChart(const std::vector<ChartPoint>& points) {
   if (points.empty()) return Render("<p class=\"meta\">No upvotes yet.</p>");
+  // One point is no trend: say so rather than draw a flat line from it.
+  if (points.size() == 1)
+    return Render("<p class=\"meta chart-note\" id=\"upvote-chart-note\">One day of history: {} upvotes on {}.</p>",
+                  points.front().total, HumanDate(points.front().day));
   constexpr int kWidth = 600, kHeight = 160, kLeft = 40, kRight = 12, kTop = 12, kBottom = 28;
   int64_t max_total = 1;
   for (const auto& p : points) max_total = std::max(max_total, p.total);
@@ -96,20 +102,33 @@ Html SimilarSection(const Request& req, Context& ctx, const std::string& id) {
   auto similar = RunSimilar(ctx, id, 5);
   if (!similar) return Render("<p class=\"meta\">Similar papers are unavailable: {}</p>", similar.error().message);
   if (similar->empty()) return Render("<p class=\"meta\">No similar papers found.</p>");
-  Html cards;
+  std::vector<CardData> cards;
   for (const auto& found : *similar) {
     CardData card;
     card.paper = &found.paper;
     if (found.upvotes > 0 || !found.day.empty()) card.upvotes = found.upvotes;
     card.day = found.day;
-    cards += RenderCard(req, ctx, card);
+    cards.push_back(std::move(card));
   }
-  return cards;
+  return RenderCards(req, ctx, std::move(cards));
 }
 
 }  // namespace
 
+void PaperRedirect(const Request& req, Response& res, Context& ctx) {
+  // /abs/ID and /pdf/ID[.pdf]: an arXiv URL with this site's host put in place of arxiv.org.
+  std::string raw = PaperIdFromPath(req);
+  auto parsed = core::ParseArxivId(raw);
+  if (!parsed) return SendErrorPage(res, ctx, 404, "Not found", "'" + raw + "' is not an arXiv id.");
+  res.Redirect("/papers/" + parsed->base, 301);
+}
+
 void PaperPage(const Request& req, Response& res, Context& ctx) {
+  // Ids as people paste them ("2608.19880v1", "arXiv:2608.19880", "hep-th/9901001v2") lead to
+  // the paper's one page: a permanent redirect, so links and caches settle on it.
+  if (std::string raw = PaperIdFromPath(req); !core::IsArxivIdBase(raw)) {
+    if (auto parsed = core::ParseArxivId(raw)) return res.Redirect("/papers/" + parsed->base, 301);
+  }
   auto loaded = LoadPaper(ctx, PaperIdFromPath(req));
   if (!loaded) return SendErrorPage(res, ctx, loaded.error());
   const PaperBundle& b = *loaded;
@@ -132,10 +151,14 @@ void PaperPage(const Request& req, Response& res, Context& ctx) {
                   e.submitted_by_fullname.empty() ? e.submitted_by : e.submitted_by_fullname);
     daily = Render("<p class=\"meta\">On the daily list of <a href=\"/papers/date/{}\">{}</a>{}.</p>", e.day, HumanDate(e.day), by);
   }
-  Html votes = ctx.extensions().upvote_button
+  Html votes = ctx.page_template() ? TemplateMarker("up", p.id + ":" + std::to_string(b.upvotes()))
+               : ctx.extensions().upvote_button
                    ? ctx.extensions().upvote_button(req, ctx, p.id, b.upvotes())
                    : Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", b.upvotes(), b.upvotes());
-  Html comments = ctx.extensions().comments_section ? ctx.extensions().comments_section(req, ctx, p.id) : Html();
+  // The comments carry the viewer's own edit and delete buttons: a template leaves them to the splice.
+  Html comments = !ctx.extensions().comments_section ? Html()
+                  : ctx.page_template()             ? TemplateMarker("comments", p.id)
+                                                    : ctx.extensions().comments_section(req, ctx, p.id);
   Html admin = ctx.extensions().admin_controls ? ctx.extensions().admin_controls(req, ctx, p.id) : Html();
   Html extra;
   if (!p.comments.empty()) extra += Render("<p class=\"meta\">Comments: {}</p>", p.comments);

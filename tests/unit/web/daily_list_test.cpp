@@ -162,13 +162,13 @@ TEST_F(DailyListTest, FreshSubmissionsWithoutVotesJoinTrendingInsteadOfReplacing
 }
 
 TEST_F(DailyListTest, SortTrendingOverARangeUsesTheSameScore) {
-  Add("2608.00001", "2026-08-18", 30);
+  Add("2608.00001", "2026-08-18", 40);
   Add("2608.00002", "2026-08-20", 10);
   DailyList list(catalogue_->database());
   auto page = list.Entries({"2026-08-17", "2026-08-20"}, DailySort::kTrending, 10, 0);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 2u);
-  EXPECT_DOUBLE_EQ(page->items[0].trending_score, TrendingScore(30, 0, 1));  // 31/2.83 > 11/1
+  EXPECT_DOUBLE_EQ(page->items[0].trending_score, TrendingScore(40, 0, 1));  // 41/2^1.5 = 14.5 > 11/1
   EXPECT_EQ(page->items[0].paper.id, "2608.00001");
 }
 
