@@ -17,6 +17,7 @@
 #include "web/context.hpp"
 #include "web/layout.hpp"
 #include "web/markdown.hpp"
+#include "web/page_template.hpp"
 #include "web/routes.hpp"
 
 namespace paperfeed::web {
@@ -248,9 +249,24 @@ Html UpvoteButton(const Request& req, Context& ctx, const std::string& paper_id,
         "aria-label=\"{} upvotes; log in to upvote\">{}</a>",
         UrlEncode(LocalTarget(req.Target())), upvotes, upvotes);
   }
-  const bool mine = ctx.ViewerUpvoted(paper_id);
   // The form works without script (a POST and a redirect back); app.js sends the same toggle to
   // the JSON API with the X-CSRF-Token header and updates the button in place.
+  if (ctx.page_template()) {
+    // A shared template: each piece that depends on the viewer's vote is a choice the splice makes.
+    auto pick = [&](std::string_view yes, std::string_view no) {
+      return TemplateMarker("upvoted?", paper_id + "|" + std::string(yes) + "|" + std::string(no));
+    };
+    return Render(
+        "<form method=\"post\" action=\"{}/upvote\" class=\"upvote inline\" data-paper-id=\"{}\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"
+        "<input type=\"hidden\" name=\"state\" value=\"{}\">"
+        "<button type=\"submit\" class=\"count upvote-button{}\" aria-pressed=\"{}\" title=\"{}\" "
+        "aria-label=\"{} upvotes; {}\"><span class=\"n\">{}</span></button></form>",
+        PaperPath(paper_id), paper_id, viewer.csrf_token, LocalTarget(req.Target()), pick("off", "on"),
+        pick(" upvoted", ""), pick("true", "false"), pick("Withdraw your upvote", "Upvote"), upvotes,
+        pick("withdraw your upvote", "upvote"), upvotes);
+  }
+  const bool mine = ctx.ViewerUpvoted(paper_id);
   return Render(
       "<form method=\"post\" action=\"{}/upvote\" class=\"upvote inline\" data-paper-id=\"{}\">"
       "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"

@@ -4,7 +4,6 @@
 
 #include "core/text.hpp"
 #include "core/url.hpp"
-#include "web/page_template.hpp"
 #include "web/paper_data.hpp"
 
 namespace paperfeed::web {
@@ -52,8 +51,7 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   const core::Paper& p = *card.paper;
   Html votes;
   if (card.upvotes) {
-    if (ctx.page_template()) votes = TemplateMarker("up", p.id + ":" + std::to_string(*card.upvotes));
-    else if (ctx.extensions().upvote_button) votes = ctx.extensions().upvote_button(req, ctx, p.id, *card.upvotes);
+    if (ctx.extensions().upvote_button) votes = ctx.extensions().upvote_button(req, ctx, p.id, *card.upvotes);
     else votes = Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", *card.upvotes, *card.upvotes);
   }
   std::string date = !card.day.empty() ? card.day : p.published.substr(0, std::min<size_t>(10, p.published.size()));

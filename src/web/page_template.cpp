@@ -1,6 +1,5 @@
 #include "web/page_template.hpp"
 
-#include <charconv>
 #include <random>
 #include <vector>
 
@@ -46,13 +45,15 @@ std::optional<Marker> NextMarker(std::string_view page, size_t from) {
   return std::nullopt;
 }
 
-// "PAPER_ID:COUNT" (old-style ids hold a '/', never a ':').
-std::pair<std::string, int64_t> UpvoteArgument(std::string_view argument) {
-  size_t colon = argument.rfind(':');
-  int64_t count = 0;
-  if (colon != std::string_view::npos)
-    std::from_chars(argument.data() + colon + 1, argument.data() + argument.size(), count);
-  return {std::string(argument.substr(0, colon)), count};
+// "PAPER_ID|IF UPVOTED|IF NOT" split in three (ids and the texts hold no '|').
+struct Choice {
+  std::string_view paper_id, yes, no;
+};
+Choice UpvoteChoice(std::string_view argument) {
+  size_t a = argument.find('|');
+  size_t b = a == std::string_view::npos ? a : argument.find('|', a + 1);
+  if (b == std::string_view::npos) return {argument, {}, {}};
+  return {argument.substr(0, a), argument.substr(a + 1, b - a - 1), argument.substr(b + 1)};
 }
 
 }  // namespace
@@ -73,12 +74,16 @@ std::string SplicePage(std::string_view page, const Request& req, Context& ctx) 
   // One query for the upvote state of every paper on the page.
   std::vector<std::string> papers;
   for (auto m = NextMarker(page, 0); m; m = NextMarker(page, m->end)) {
-    if (m->kind == "up") papers.push_back(UpvoteArgument(m->argument).first);
+    if (m->kind == "upvoted?") {
+      std::string_view id = UpvoteChoice(m->argument).paper_id;
+      if (papers.empty() || papers.back() != id) papers.emplace_back(id);
+    }
   }
   ctx.PrefetchViewerUpvotes(papers);
 
   const Viewer& viewer = ctx.viewer();
   const Extensions& ext = ctx.extensions();
+  std::string id;
   std::string out;
   out.reserve(page.size() + page.size() / 8);
   size_t done = 0;
@@ -89,10 +94,10 @@ std::string SplicePage(std::string_view page, const Request& req, Context& ctx) 
       AppendEscaped(out, viewer.csrf_token);
     } else if (m->kind == "account") {
       out += AccountArea(ctx).str();
-    } else if (m->kind == "up") {
-      auto [id, count] = UpvoteArgument(m->argument);
-      if (ext.upvote_button) out += ext.upvote_button(req, ctx, id, count).str();
-      else out += Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", count, count).str();
+    } else if (m->kind == "upvoted?") {
+      Choice choice = UpvoteChoice(m->argument);
+      id.assign(choice.paper_id);
+      out.append(ctx.ViewerUpvoted(id) ? choice.yes : choice.no);
     } else if (m->kind == "comments") {
       if (ext.comments_section) out += ext.comments_section(req, ctx, std::string(m->argument)).str();
     }

@@ -13,9 +13,10 @@
 
 namespace paperfeed::web {
 
-// The marker for a viewer's part: `kind` is "csrf", "account", "up" (argument "PAPER_ID:COUNT")
-// or "comments" (argument the paper id). Markers carry a random per-process key, so text from a
-// record, a comment or a query can never pass for one.
+// The marker for a viewer's part: `kind` is "csrf", "account", "comments" (argument the paper id)
+// or "upvoted?" (argument "PAPER_ID|TEXT IF UPVOTED|TEXT IF NOT": the upvote button's state,
+// chosen per viewer without rendering the button again). Markers carry a random per-process key,
+// so text from a record, a comment or a query can never pass for one.
 Html TemplateMarker(std::string_view kind, std::string_view argument = {});
 
 // `page` with every marker replaced by the part for the request's viewer.

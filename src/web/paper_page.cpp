@@ -151,8 +151,7 @@ void PaperPage(const Request& req, Response& res, Context& ctx) {
                   e.submitted_by_fullname.empty() ? e.submitted_by : e.submitted_by_fullname);
     daily = Render("<p class=\"meta\">On the daily list of <a href=\"/papers/date/{}\">{}</a>{}.</p>", e.day, HumanDate(e.day), by);
   }
-  Html votes = ctx.page_template() ? TemplateMarker("up", p.id + ":" + std::to_string(b.upvotes()))
-               : ctx.extensions().upvote_button
+  Html votes = ctx.extensions().upvote_button
                    ? ctx.extensions().upvote_button(req, ctx, p.id, b.upvotes())
                    : Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", b.upvotes(), b.upvotes());
   // The comments carry the viewer's own edit and delete buttons: a template leaves them to the splice.
