@@ -17,6 +17,7 @@ WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-96}
 DATASETS=${DATASETS:-"demo full"}
 SHARED=${SHARED:-$ROOT/../shared/data}
+QUERIES=${QUERIES:-$SHARED/bench/latency-queries-1000.txt}
 OUT=$ROOT/bench/out
 mkdir -p "$OUT"
 
@@ -75,6 +76,19 @@ make_db() {  # name -> path of a ready database
   echo "$db"
 }
 
+sign_in() {  # db base -> "paperfeed_session=…" for a member made for the benchmark
+  local db=$1 base=$2 jar=$TMP/cookies.txt csrf
+  printf 'bench-password-123\n' | "$BIN" --db "$db" user add bench-reader --password-stdin >/dev/null 2>&1 || true
+  csrf=$(curl -s -c "$jar" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" --data-urlencode "name=bench-reader" \
+    --data-urlencode "password=bench-password-123" "$base/login"
+  echo "paperfeed_session=$(awk '$6 == "paperfeed_session" {print $7}' "$jar")"
+}
+
+week_of() {  # YYYY-MM-DD -> YYYY-Www
+  /usr/bin/python3 -c "import datetime,sys; y,w,_=datetime.date.fromisoformat(sys.argv[1]).isocalendar(); print(f'{y}-W{w:02d}')" "$1"
+}
+
 start_nginx() {  # static dir -> port
   local dir=$1 port
   port=$(free_port)
@@ -127,6 +141,25 @@ for dataset in $DATASETS; do
     ratio=$(/usr/bin/python3 -c "print(f'{$rps/$n_rps:.2f}' if $n_rps else 'n/a')")
     printf "%-8s %-46s %10s %9s %9s %7s %8s\n" "$dataset" "$path (uncached)" "$rps" "$p50" "$p99" "$err" "$ratio"
   done
+  # Signed in: a member's session cookie. Pages are rendered for the member (their upvotes, their
+  # CSRF token) from a shared template per page (web/page_template).
+  cookie=$(sign_in "$db" "$base")
+  for path in "/" "/papers/date/$day" "/papers/week/$(week_of "$day")" "/papers/$paper" "/search?q=diffusion+model"; do
+    read -r rps p50 p99 err < <(run_wrk "$base$path" -H "Cookie: $cookie")
+    ratio=$(/usr/bin/python3 -c "print(f'{$rps/$n_rps:.2f}' if $n_rps else 'n/a')")
+    printf "%-8s %-46s %10s %9s %9s %7s %8s\n" "$dataset" "$path (signed in)" "$rps" "$p50" "$p99" "$err" "$ratio"
+  done
+  # Distinct queries: the 1,000 of latency-queries-1000.txt in turn, beside the repeated query above
+  # (which the response cache answers); the cookie keeps the cache out.
+  if [ -f "$QUERIES" ]; then
+    for path in "/api/papers/search?mode=keyword&q=" "/api/papers/search?q=" "/search?mode=keyword&q=" "/search?q="; do
+      read -r rps p50 p99 err < <(BENCH_QUERIES="$QUERIES" BENCH_PATH="$path" run_wrk "$base/" -s "$ROOT/bench/distinct_queries.lua" -H "Cookie: bench=uncached")
+      ratio=$(/usr/bin/python3 -c "print(f'{$rps/$n_rps:.2f}' if $n_rps else 'n/a')")
+      printf "%-8s %-46s %10s %9s %9s %7s %8s\n" "$dataset" "${path}… (1,000 distinct)" "$rps" "$p50" "$p99" "$err" "$ratio"
+    done
+  else
+    echo "bench_web: $QUERIES is missing: distinct-query rows skipped" >&2
+  fi
   kill "$(cat "$TMP/nginx.pid")" 2>/dev/null || true
   rm -f "$TMP/nginx.pid"
   kill "${PIDS[-1]}" 2>/dev/null || true

@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries, one per job
   libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcurl4-openssl-dev
   libcli11-dev libsodium-dev libhnswlib-dev libcpp-httplib-dev zlib1g-dev
-  libstemmer-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata
+  libstemmer-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata libcmark-dev
   # tests and benchmarks: GoogleTest, a real SMTP server, a real browser, HTTP load, peers
   libgtest-dev libgmock-dev python3 python3-aiosmtpd chromium nodejs npm
   wrk nginx hyperfine libxapian-dev

@@ -91,7 +91,7 @@ class CatalogueDigestSource final : public DigestSource {
       store::DailyList list(catalogue_.database(), [&accounts](const std::vector<std::string>& ids) {
         return accounts.LocalUpvoteCounts(ids);
       });
-      // The same ranking as /trending (store::TrendingScore), over the period's days, as of its end.
+      // The same ranking as /trending (store::TrendingScore), over the period's list days.
       auto page = list.Entries(store::DayRange{period.first_day, period.last_day}, store::DailySort::kTrending, n, 0,
                                period.end_unix);
       if (!page) return page.error();

@@ -382,13 +382,14 @@ Result<std::vector<UpvotePoint>> AccountStore::UpvoteHistory(const std::string& 
 // ---- comments ----
 
 Result<CommentRecord> AccountStore::AddComment(const std::string& paper_id, int64_t user_id, const std::string& body,
-                                               int64_t now) {
+                                               int64_t now, std::optional<int64_t> parent_id) {
   auto exists = PaperExists(db_, paper_id);
   if (!exists) return exists.error();
   if (!exists.value()) return PaperNotFound(paper_id);
-  auto s = db_.Prepare("INSERT INTO comments(paper_id, user_id, body, created_at) VALUES (?,?,?,?)");
+  auto s = db_.Prepare("INSERT INTO comments(paper_id, user_id, body, created_at, parent_id) VALUES (?,?,?,?,?)");
   if (!s) return s.error();
   s->Bind(1, paper_id).Bind(2, user_id).Bind(3, body).Bind(4, now);
+  if (parent_id) s->Bind(5, *parent_id);
   if (auto r = s->Run(); !r) return r.error();
   auto found = FindComment(db_.LastInsertRowId());
   if (!found) return found.error();
@@ -398,8 +399,8 @@ Result<CommentRecord> AccountStore::AddComment(const std::string& paper_id, int6
 
 namespace {
 constexpr const char* kCommentSelect =
-    "SELECT c.id, c.paper_id, c.user_id, u.name, u.display_name, c.body, c.created_at, c.removed_by "
-    "FROM comments c JOIN users u ON u.id = c.user_id ";
+    "SELECT c.id, c.paper_id, c.user_id, u.name, u.display_name, c.body, c.created_at, c.removed_by, "
+    "c.parent_id, c.edited_at, c.deleted_at FROM comments c JOIN users u ON u.id = c.user_id ";
 
 CommentRecord ReadComment(const Statement& s) {
   CommentRecord c;
@@ -411,13 +412,16 @@ CommentRecord ReadComment(const Statement& s) {
   c.body = s.Text(5);
   c.created_at = s.Int(6);
   c.removed_by = s.OptionalInt(7);
+  c.parent_id = s.OptionalInt(8);
+  c.edited_at = s.OptionalInt(9);
+  c.deleted_at = s.OptionalInt(10);
   return c;
 }
 }  // namespace
 
 Result<std::vector<CommentRecord>> AccountStore::CommentsForPaper(const std::string& paper_id, bool include_removed) {
   auto s = db_.Prepare(std::string(kCommentSelect) + "WHERE c.paper_id = ?" +
-                       (include_removed ? "" : " AND c.removed_by IS NULL") + " ORDER BY c.created_at, c.id");
+                       (include_removed ? "" : " AND c.removed_by IS NULL AND c.deleted_at IS NULL") + " ORDER BY c.created_at, c.id");
   if (!s) return s.error();
   s->Bind(1, paper_id);
   std::vector<CommentRecord> out;
@@ -454,9 +458,27 @@ Result<void> AccountStore::RemoveComment(int64_t comment_id, int64_t admin_id) {
   return {};  // removing a removed comment is a no-op
 }
 
+Result<void> AccountStore::EditComment(int64_t comment_id, const std::string& body, int64_t now) {
+  auto s = db_.Prepare("UPDATE comments SET body = ?, edited_at = ? WHERE id = ?");
+  if (!s) return s.error();
+  s->Bind(1, body).Bind(2, now).Bind(3, comment_id);
+  if (auto r = s->Run(); !r) return r;
+  if (db_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "no comment " + std::to_string(comment_id));
+  return {};
+}
+
+Result<void> AccountStore::DeleteComment(int64_t comment_id, int64_t now) {
+  auto s = db_.Prepare("UPDATE comments SET deleted_at = COALESCE(deleted_at, ?) WHERE id = ?");
+  if (!s) return s.error();
+  s->Bind(1, now).Bind(2, comment_id);
+  if (auto r = s->Run(); !r) return r;
+  if (db_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "no comment " + std::to_string(comment_id));
+  return {};
+}
+
 Result<std::unordered_map<std::string, int64_t>> AccountStore::CommentCounts(const std::vector<std::string>& paper_ids) {
   std::unordered_map<std::string, int64_t> out;
-  auto r = ForEachChunk(db_, "SELECT paper_id, COUNT(*) FROM comments WHERE removed_by IS NULL AND paper_id IN ",
+  auto r = ForEachChunk(db_, "SELECT paper_id, COUNT(*) FROM comments WHERE removed_by IS NULL AND deleted_at IS NULL AND paper_id IN ",
                         " GROUP BY paper_id", paper_ids, 1, nullptr, [&](Statement& s) { out[s.Text(0)] = s.Int(1); });
   if (!r) return r.error();
   return out;

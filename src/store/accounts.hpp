@@ -65,6 +65,11 @@ struct CommentRecord {
   std::string body;
   int64_t created_at = 0;
   std::optional<int64_t> removed_by;  // the admin who removed it
+  std::optional<int64_t> parent_id;   // the top-level comment this one answers
+  std::optional<int64_t> edited_at;   // the last edit by its author
+  std::optional<int64_t> deleted_at;  // deleted by its author
+  // Shown to readers and counted: neither removed nor deleted.
+  bool visible() const { return !removed_by && !deleted_at; }
 };
 
 struct SubmissionRecord {
@@ -142,14 +147,20 @@ class AccountStore {
   // The net local upvote count at the end of each UTC day that had a change, ascending.
   core::Result<std::vector<UpvotePoint>> UpvoteHistory(const std::string& paper_id);
 
-  // Comments. The paper must exist (kNotFound otherwise).
+  // Comments. The paper must exist (kNotFound otherwise). `parent_id` makes it a reply (the rules
+  // in web/community check that the parent is a visible top-level comment of the same paper).
   core::Result<CommentRecord> AddComment(const std::string& paper_id, int64_t user_id, const std::string& body,
-                                         int64_t now);
-  // Oldest first; removed comments only when `include_removed` (admins see them).
+                                         int64_t now, std::optional<int64_t> parent_id = std::nullopt);
+  // Replaces the body and records the edit time; kNotFound for an unknown id.
+  core::Result<void> EditComment(int64_t comment_id, const std::string& body, int64_t now);
+  // Marks it deleted by its author (the row stays so replies keep their place); kNotFound when unknown.
+  core::Result<void> DeleteComment(int64_t comment_id, int64_t now);
+  // Oldest first; removed and deleted comments only when `include_removed` (the page shows a
+  // placeholder where one has replies; admins see removed ones).
   core::Result<std::vector<CommentRecord>> CommentsForPaper(const std::string& paper_id, bool include_removed);
   core::Result<std::optional<CommentRecord>> FindComment(int64_t comment_id);
   core::Result<void> RemoveComment(int64_t comment_id, int64_t admin_id);  // kNotFound for an unknown id
-  // Visible local comments for each paper of `paper_ids` that has any.
+  // Visible (neither removed nor deleted) local comments for each paper of `paper_ids` that has any.
   core::Result<std::unordered_map<std::string, int64_t>> CommentCounts(const std::vector<std::string>& paper_ids);
 
   // Submissions: one per paper (kConflict when already submitted).

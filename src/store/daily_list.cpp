@@ -218,10 +218,13 @@ std::string NewYorkDay(int64_t unix_seconds) { return core::FormatDay(NewYork().
 
 int64_t NewYorkDayStart(std::string_view day) { return NewYork().FromLocal(core::CivilFromDays(ParseDay(day)), 0, 0); }
 
-double TrendingScore(int64_t upvotes, double age_hours) {
+double TrendingScore(int64_t source_upvotes, int64_t local_upvotes, int list_days_ago) {
   // Hacker News' ranking (Amir Salihefendic, "How Hacker News ranking algorithm works", 2010) with
-  // gravity 1.5: gentler than HN's 1.8 because papers are read over days, not hours.
-  return static_cast<double>(upvotes + 1) / std::pow(std::max(age_hours, 0.0) + 2.0, 1.5);
+  // gravity 1.5 over days rather than 1.8 over hours: papers are read over days, and counting only
+  // days that have a list keeps the ranking meaningful across gaps in the catalogue.
+  const double votes = static_cast<double>(std::max<int64_t>(source_upvotes, 0)) +
+                       kTrendingLocalWeight * static_cast<double>(std::max<int64_t>(local_upvotes, 0)) + 1.0;
+  return votes / std::pow(static_cast<double>(std::max(list_days_ago, 0)) + 1.0, 1.5);
 }
 
 DailyList::DailyList(Database& db, LocalUpvoteCounts local_upvotes)
@@ -267,28 +270,59 @@ Result<void> DailyList::AddLocalUpvotes(std::vector<DailyListItem>& items) {
   return {};
 }
 
-Result<DailyPage> DailyList::Entries(const DayRange& range, DailySort sort, int limit, int offset, int64_t now_unix) {
+namespace {
+
+// Scores every item by TrendingScore, counting list days back from the newest day among them.
+void ScoreTrending(std::vector<DailyListItem>& items) {
+  std::vector<std::string> days;
+  days.reserve(items.size());
+  for (const auto& item : items) days.push_back(item.entry.day);
+  std::sort(days.begin(), days.end(), std::greater<>());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  for (auto& item : items) {
+    auto at = std::lower_bound(days.begin(), days.end(), item.entry.day, std::greater<>());
+    int ago = static_cast<int>(at - days.begin());
+    item.trending_score = TrendingScore(item.entry.upvotes, item.local_upvotes, ago);
+  }
+}
+
+}  // namespace
+
+Result<DailyPage> DailyList::Entries(const DayRange& range, DailySort sort, int limit, int offset, int64_t) {
   auto items = Load(range);
   if (!items) return items.error();
-  if (sort == DailySort::kTrending) {
-    for (auto& item : *items) {
-      double age_hours = static_cast<double>(now_unix - NewYorkDayStart(item.entry.day)) / 3600.0;
-      item.trending_score = TrendingScore(item.upvotes(), age_hours);
-    }
-  }
+  if (sort == DailySort::kTrending) ScoreTrending(*items);
   SortItems(*items, sort);
   return Paginate(std::move(items.value()), limit, offset);
 }
 
+Result<std::optional<DayRange>> DailyList::TrendingWindow(int64_t now_unix) {
+  for (const bool bounded : {true, false}) {
+    auto s = bounded ? db_.Prepare("SELECT DISTINCT day FROM daily_entries WHERE hidden = 0 AND day <= ?1 "
+                                   "ORDER BY day DESC LIMIT ?2")
+                     : db_.Prepare("SELECT DISTINCT day FROM daily_entries WHERE hidden = 0 ORDER BY day DESC LIMIT ?2");
+    if (!s) return s.error();
+    if (bounded) s->Bind(1, NewYorkDay(now_unix));
+    s->Bind(2, kTrendingWindowDays);
+    std::optional<DayRange> range;
+    for (;;) {
+      auto row = s->Step();
+      if (!row) return row.error();
+      if (!row.value()) break;
+      std::string day = s->Text(0);
+      if (!range) range = DayRange{day, day};
+      else range->first = day;
+    }
+    if (range) return range;
+  }
+  return std::optional<DayRange>{};
+}
+
 Result<DailyPage> DailyList::Trending(int64_t now_unix, int limit, int offset) {
-  auto latest = LatestDay(NewYorkDay(now_unix));
-  if (!latest) return latest.error();
-  if (!latest.value()) return DailyPage{};
-  int64_t clock = now_unix;
-  int64_t latest_end = NewYorkDayStart(AddDays(**latest, 1));
-  if (now_unix - int64_t{kTrendingWindowDays} * kSecondsPerDay > latest_end) clock = latest_end;
-  DayRange range{NewYorkDay(clock - int64_t{kTrendingWindowDays} * kSecondsPerDay), NewYorkDay(clock)};
-  return Entries(range, DailySort::kTrending, limit, offset, clock);
+  auto window = TrendingWindow(now_unix);
+  if (!window) return window.error();
+  if (!window.value()) return DailyPage{};
+  return Entries(**window, DailySort::kTrending, limit, offset);
 }
 
 Result<std::optional<std::string>> DailyList::LatestDay(std::string_view on_or_before) {

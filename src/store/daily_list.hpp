@@ -47,7 +47,7 @@ struct DailyListItem {
   core::Paper paper;
   core::DailyEntry entry;      // the day it entered the list, submitter, Hugging Face's upvotes
   int64_t local_upvotes = 0;   // upvotes given on this site
-  double trending_score = 0;   // set by Trending()
+  double trending_score = 0;   // set by Trending() and DailySort::kTrending
   int64_t upvotes() const { return entry.upvotes + local_upvotes; }
 };
 
@@ -67,11 +67,18 @@ enum class DailySort {
 using LocalUpvoteCounts =
     std::function<core::Result<std::unordered_map<std::string, int64_t>>(const std::vector<std::string>& paper_ids)>;
 
-// The trending score: a time-decayed count of upvotes, as Hacker News ranks stories.
-//   score = (upvotes + 1) / (age_hours + 2)^1.5
-// age_hours runs from the start (00:00 New York) of the day the paper entered the list.
-double TrendingScore(int64_t upvotes, double age_hours);
-inline constexpr std::string_view kTrendingFormula = "score = (upvotes + 1) / (age in hours + 2)^1.5";
+// The trending score, the one definition behind /trending, the API's sort=trending, the trending
+// feed and the digests: a time-decayed count of upvotes, as Hacker News ranks stories, where time
+// is counted in list days (days that have a daily list), not on the wall clock, so a catalogue
+// that stopped harvesting, or a site that skips weekends, still ranks its newest lists first.
+//   score = (source upvotes + 3 x local upvotes + 1) / (list days ago + 1)^1.5
+// A local upvote counts three times: a group of a dozen readers should move its own list even
+// beside Hugging Face's thousands of voters. `list_days_ago` is 0 for the newest list day.
+double TrendingScore(int64_t source_upvotes, int64_t local_upvotes, int list_days_ago);
+inline constexpr std::string_view kTrendingFormula =
+    "score = (Hugging Face upvotes + 3 × this site's upvotes + 1) / (list days ago + 1)^1.5";
+inline constexpr int kTrendingLocalWeight = 3;
+// Trending ranks the entries of this many list days, ending at the newest one.
 inline constexpr int kTrendingWindowDays = 14;
 
 // Queries over one connection. Cheap to make; not shared between threads (one per connection).
@@ -81,14 +88,18 @@ class DailyList {
 
   // The visible (not hidden) entries of the days in `range`, with their papers, sorted, then
   // `offset` skipped and at most `limit` returned. A paper listed on two days of the range appears
-  // once, with its better-upvoted entry. `now_unix` only matters for kTrending.
+  // once, with its better-upvoted entry. kTrending scores by TrendingScore, counting list days back
+  // from the range's newest; `now_unix` is not used (kept for callers).
   core::Result<DailyPage> Entries(const DayRange& range, DailySort sort, int limit, int offset,
                                   int64_t now_unix = 0);
 
-  // Trending: entries of the kTrendingWindowDays days up to `now_unix`, by TrendingScore. When the
-  // newest list is older than the window (an archive that stopped harvesting), the clock stops at
-  // the end of that newest day, so the page still shows what was trending then.
+  // Trending: the entries of the kTrendingWindowDays newest list days on or before the New York
+  // day of `now_unix` (or, when every list is dated later, the newest ones), by TrendingScore. The
+  // window ends at the newest list, never at the wall clock: a stale catalogue still shows a full
+  // list, and today's first submissions join the ranking instead of replacing it.
   core::Result<DailyPage> Trending(int64_t now_unix, int limit, int offset);
+  // The days Trending ranks (first..last), or nothing when there is no list at all.
+  core::Result<std::optional<DayRange>> TrendingWindow(int64_t now_unix);
 
   // The newest day with visible entries on or before `on_or_before` ("" for any day).
   core::Result<std::optional<std::string>> LatestDay(std::string_view on_or_before = "");

@@ -255,6 +255,15 @@ CREATE TABLE daily_entry_hf (
   FOREIGN KEY (day, paper_id) REFERENCES daily_entries(day, paper_id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 )SQL"},
+      {10, "comment replies, edits and deletions", R"SQL(
+-- Comments people expect: a reply names its parent (replies go one level deep: a reply to a reply
+-- is stored under the same top-level comment), an edit keeps when it happened so the page can say
+-- "edited", and an author's own deletion is kept apart from an admin's removal (removed_by).
+ALTER TABLE comments ADD COLUMN parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE;
+ALTER TABLE comments ADD COLUMN edited_at INTEGER;
+ALTER TABLE comments ADD COLUMN deleted_at INTEGER;
+CREATE INDEX comments_parent ON comments(parent_id);
+)SQL"},
       {15, "source refreshes", R"SQL(
 -- When each live source (an OAI-PMH set "oai:cs", Hugging Face's daily list "hf:daily") was last
 -- refreshed and what it brought, for the freshness the site and /healthz show (store/refresh_log).

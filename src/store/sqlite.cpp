@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <unordered_map>
 #include <utility>
 
 namespace paperfeed::store {
@@ -16,6 +17,16 @@ core::Error SqlError(sqlite3* db, std::string_view what) {
 }
 
 }  // namespace
+
+// Idle statements of one connection, by their SQL. Used by one thread at a time, as the
+// connection is. Preparing is most of the cost of a small query (the signed-in page profile in
+// docs/benchmarks.md: sqlite3Parser among the top entries), and a page asks the same few.
+struct StatementCache {
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle;
+};
+
+Database::Database(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)), statements_(std::make_shared<StatementCache>()) {}
 
 core::Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   sqlite3* raw = nullptr;
@@ -47,7 +58,11 @@ core::Result<std::unique_ptr<Database>> Database::Open(const std::string& path) 
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, stmt] : statements_->idle) sqlite3_finalize(stmt);
+  statements_.reset();  // statements still alive finalize themselves
+  sqlite3_close_v2(db_);
+}
 
 core::Result<void> Database::Exec(std::string_view sql) {
   char* message = nullptr;
@@ -63,12 +78,17 @@ core::Result<void> Database::Exec(std::string_view sql) {
 }
 
 core::Result<Statement> Database::Prepare(std::string_view sql) {
+  if (auto it = statements_->idle.find(std::string(sql)); it != statements_->idle.end()) {
+    sqlite3_stmt* reused = it->second;
+    statements_->idle.erase(it);
+    return Statement(db_, reused, statements_);
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                          nullptr) != SQLITE_OK) {
     return SqlError(db_, "cannot prepare '" + std::string(sql.substr(0, 60)) + "'");
   }
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, statements_);
 }
 
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
@@ -76,18 +96,36 @@ int Database::Changes() const { return sqlite3_changes(db_); }
 std::string Database::LastErrorMessage() const { return sqlite3_errmsg(db_); }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      stmt_(std::exchange(other.stmt_, nullptr)),
+      cache_(std::move(other.cache_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (!stmt_) return;
+  auto cache = cache_.lock();
+  const char* sql = sqlite3_sql(stmt_);
+  if (cache && sql && cache->idle.size() < Database::kMaxIdleStatements) {
+    // Reset ends the statement's read transaction: an idle statement must hold no lock.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    cache->idle.emplace(sql, stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+}
 
 Statement& Statement::Bind(int index, std::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);

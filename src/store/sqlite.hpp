@@ -15,6 +15,7 @@ struct sqlite3_stmt;
 namespace paperfeed::store {
 
 class Statement;
+struct StatementCache;
 
 // One connection. Opened in WAL mode with foreign keys on and a busy timeout, so that readers
 // and one writer share the file without "database is locked" reaching a user.
@@ -26,16 +27,20 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   core::Result<void> Exec(std::string_view sql);
+  // A prepared statement. Statements are kept for reuse when they are destroyed (reset, bindings
+  // cleared; at most kMaxIdleStatements), so the same SQL prepared again is not parsed again.
   core::Result<Statement> Prepare(std::string_view sql);
+  static constexpr size_t kMaxIdleStatements = 64;
   int64_t LastInsertRowId() const;
   int Changes() const;
   const std::string& path() const { return path_; }
   std::string LastErrorMessage() const;
 
  private:
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path);
   sqlite3* db_;
   std::string path_;
+  std::shared_ptr<StatementCache> statements_;  // idle statements by SQL text
 };
 
 // A prepared statement. Bind indexes start at 1, column indexes at 0 (as in SQLite).
@@ -77,9 +82,12 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::weak_ptr<StatementCache> cache)
+      : db_(db), stmt_(stmt), cache_(std::move(cache)) {}
+  void Release();  // back to the connection's cache, or finalized
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  std::weak_ptr<StatementCache> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted (a crash or an early return).

@@ -17,6 +17,8 @@
 #include "web/community.hpp"
 #include "web/context.hpp"
 #include "web/layout.hpp"
+#include "web/markdown.hpp"
+#include "web/page_template.hpp"
 #include "web/routes.hpp"
 
 namespace paperfeed::web {
@@ -178,8 +180,8 @@ std::string PaperPath(const std::string& paper_id) { return "/papers/" + paper_i
 
 std::string FormatTime(int64_t unix_seconds) { return core::UnixToIso(unix_seconds); }
 
-// Comment text as paragraphs (web/html's TextParagraphs: cleaned, escaped, <p> and <br>).
-Html CommentBody(const std::string& body) { return TextParagraphs(body); }
+// Comment text as Markdown (web/markdown: raw HTML shown as text, links nofollow ugc, TeX readable).
+Html CommentBody(const std::string& body) { return RenderCommentMarkdown(body); }
 
 Html ErrorNote(const std::string& message) {
   if (message.empty()) return Html();
@@ -248,44 +250,114 @@ Html UpvoteButton(const Request& req, Context& ctx, const std::string& paper_id,
         "aria-label=\"{} upvotes; log in to upvote\">{}</a>",
         core::PercentEncode(LocalTarget(req.Target())), upvotes, upvotes);
   }
-  store::AccountStore accounts(ctx.database());
-  bool mine = false;
-  if (auto upvoted = accounts.UpvotedBy(viewer.user_id, {paper_id})) mine = !upvoted->empty();
+  // The form works without script (a POST and a redirect back); app.js sends the same toggle to
+  // the JSON API with the X-CSRF-Token header and updates the button in place.
+  if (ctx.page_template()) {
+    // A shared template: each piece that depends on the viewer's vote is a choice the splice makes.
+    auto pick = [&](std::string_view yes, std::string_view no) {
+      return TemplateMarker("upvoted?", paper_id + "|" + std::string(yes) + "|" + std::string(no));
+    };
+    return Render(
+        "<form method=\"post\" action=\"{}/upvote\" class=\"upvote inline\" data-paper-id=\"{}\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"
+        "<input type=\"hidden\" name=\"state\" value=\"{}\">"
+        "<button type=\"submit\" class=\"count upvote-button{}\" aria-pressed=\"{}\" title=\"{}\" "
+        "aria-label=\"{} upvotes; {}\"><span class=\"n\">{}</span></button></form>",
+        PaperPath(paper_id), paper_id, viewer.csrf_token, LocalTarget(req.Target()), pick("off", "on"),
+        pick(" upvoted", ""), pick("true", "false"), pick("Withdraw your upvote", "Upvote"), upvotes,
+        pick("withdraw your upvote", "upvote"), upvotes);
+  }
+  const bool mine = ctx.ViewerUpvoted(paper_id);
   return Render(
       "<form method=\"post\" action=\"{}/upvote\" class=\"upvote inline\" data-paper-id=\"{}\">"
       "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"next\" value=\"{}\">"
       "<input type=\"hidden\" name=\"state\" value=\"{}\">"
       "<button type=\"submit\" class=\"count upvote-button{}\" aria-pressed=\"{}\" title=\"{}\" "
-      "aria-label=\"{} upvotes; {}\">{}</button></form>",
+      "aria-label=\"{} upvotes; {}\"><span class=\"n\">{}</span></button></form>",
       PaperPath(paper_id), paper_id, viewer.csrf_token, LocalTarget(req.Target()), mine ? "off" : "on",
       mine ? " upvoted" : "", mine ? "true" : "false", mine ? "Withdraw your upvote" : "Upvote", upvotes,
       mine ? "withdraw your upvote" : "upvote", upvotes);
 }
 
+// One comment: who, when, "edited", the Markdown body, and what the viewer may do with it (reply to
+// a top-level comment, edit or delete their own, remove as an admin). A removed or deleted comment
+// that has replies stays as a placeholder so the replies keep their context.
+Html RenderComment(Context& ctx, const store::CommentRecord& c, bool top_level) {
+  const Viewer& viewer = ctx.viewer();
+  const std::string& who = c.user_display_name.empty() ? c.user_name : c.user_display_name;
+  if (!c.visible() && !(viewer.is_admin && c.removed_by && !c.deleted_at)) {
+    return Render("<p class=\"meta comment-gone\">{}</p>",
+                  c.deleted_at ? "This comment was deleted by its author." : "This comment was removed by an admin.");
+  }
+  Html edited = c.edited_at ? Render(" <span class=\"edited\" title=\"{}\">(edited)</span>", FormatTime(*c.edited_at))
+                            : Html();
+  Html removed = c.removed_by ? Render(" <span class=\"badge\">removed</span>") : Html();
+  Html actions;
+  if (viewer.signed_in && !SignedInWithApiToken(viewer) && c.visible()) {
+    if (top_level) {
+      actions += Render(
+          "<details class=\"reply\"><summary>Reply</summary>"
+          "<form method=\"post\" action=\"{}/comments\" class=\"comment-form reply-form\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"reply_to\" value=\"{}\">"
+          "<label for=\"reply-{}\">Your reply</label>"
+          "<textarea id=\"reply-{}\" name=\"body\" rows=\"3\" maxlength=\"{}\" required></textarea>"
+          "<button type=\"submit\">Reply</button></form></details>",
+          PaperPath(c.paper_id), viewer.csrf_token, c.id, c.id, c.id, static_cast<int64_t>(kMaxCommentChars));
+    }
+    if (c.user_id == viewer.user_id) {
+      actions += Render(
+          "<details class=\"edit\"><summary>Edit</summary>"
+          "<form method=\"post\" action=\"/comments/{}/edit\" class=\"comment-form edit-form\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+          "<label for=\"edit-{}\">Your comment</label>"
+          "<textarea id=\"edit-{}\" name=\"body\" rows=\"4\" maxlength=\"{}\" required>{}</textarea>"
+          "<button type=\"submit\">Save</button></form></details>"
+          "<form method=\"post\" action=\"/comments/{}/delete\" class=\"inline delete-form\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+          "<button type=\"submit\" class=\"linklike delete-comment\">Delete</button></form>",
+          c.id, viewer.csrf_token, c.id, c.id, static_cast<int64_t>(kMaxCommentChars), c.body, c.id,
+          viewer.csrf_token);
+    }
+    if (viewer.is_admin && !c.removed_by) {
+      actions += Render(
+          "<form method=\"post\" action=\"/admin/comments/{}/remove\" class=\"inline\">"
+          "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
+          "<button type=\"submit\" class=\"linklike remove-comment\">Remove</button></form>",
+          c.id, viewer.csrf_token);
+    }
+  }
+  return Render(
+      "<p class=\"meta\"><strong title=\"{}\">{}</strong> · <a href=\"#comment-{}\"><time datetime=\"{}\">{}</time></a>{}{}</p>"
+      "<div class=\"comment-body\">{}</div><div class=\"comment-actions\">{}</div>",
+      c.user_name, who, c.id, FormatTime(c.created_at), FormatTime(c.created_at).substr(0, 10), edited, removed,
+      CommentBody(c.body), actions);
+}
+
 Html CommentsSection(const Request& req, Context& ctx, const std::string& paper_id) {
   const Viewer& viewer = ctx.viewer();
   store::AccountStore accounts(ctx.database());
-  auto comments = accounts.CommentsForPaper(paper_id, viewer.is_admin);
+  auto comments = accounts.CommentsForPaper(paper_id, true);
   Html items;
   int64_t visible = 0;
   if (comments) {
+    // Top-level comments in order, each with its replies (one level).
+    std::vector<const store::CommentRecord*> top;
+    std::unordered_map<int64_t, std::vector<const store::CommentRecord*>> replies;
     for (const auto& c : comments.value()) {
-      if (!c.removed_by) ++visible;
-      const std::string& who = c.user_display_name.empty() ? c.user_name : c.user_display_name;
-      Html admin;
-      if (viewer.is_admin && !c.removed_by) {
-        admin = Render(
-            " <form method=\"post\" action=\"/admin/comments/{}/remove\" class=\"inline\">"
-            "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
-            "<button type=\"submit\" class=\"linklike remove-comment\">Remove</button></form>",
-            c.id, viewer.csrf_token);
+      if (c.visible()) ++visible;
+      if (c.parent_id) replies[*c.parent_id].push_back(&c);
+      else top.push_back(&c);
+    }
+    auto shown = [&](const store::CommentRecord& c) { return c.visible() || (viewer.is_admin && c.removed_by); };
+    for (const auto* c : top) {
+      Html answers;
+      for (const auto* r : replies[c->id]) {
+        if (!shown(*r)) continue;
+        answers += Render("<li class=\"comment reply\" id=\"comment-{}\">{}</li>\n", r->id, RenderComment(ctx, *r, false));
       }
-      Html removed = c.removed_by ? Render(" <span class=\"badge\">removed</span>") : Html();
-      items += Render(
-          "<li class=\"comment\" id=\"comment-{}\"><p class=\"meta\"><strong title=\"{}\">{}</strong> · "
-          "<time datetime=\"{}\">{}</time>{}{}</p><div class=\"comment-body\">{}</div></li>\n",
-          c.id, c.user_name, who, FormatTime(c.created_at), FormatTime(c.created_at).substr(0, 10), removed, admin,
-          CommentBody(c.body));
+      if (!shown(*c) && answers.empty()) continue;
+      Html nested = answers.empty() ? Html() : Render("<ol class=\"replies\">{}</ol>", answers);
+      items += Render("<li class=\"comment\" id=\"comment-{}\">{}{}</li>\n", c->id, RenderComment(ctx, *c, true), nested);
     }
   }
   Html list = items.empty() ? Render("<p class=\"empty-comments\">No comments yet.</p>")
@@ -296,9 +368,11 @@ Html CommentsSection(const Request& req, Context& ctx, const std::string& paper_
         "<form method=\"post\" action=\"{}/comments\" class=\"comment-form\" id=\"comment-form\">"
         "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
         "<label for=\"comment-body\">Add a comment</label>"
-        "<textarea id=\"comment-body\" name=\"body\" rows=\"4\" maxlength=\"5000\" required></textarea>"
-        "<p><button type=\"submit\">Comment</button></p></form>",
-        PaperPath(paper_id), viewer.csrf_token);
+        "<textarea id=\"comment-body\" name=\"body\" rows=\"4\" maxlength=\"{}\" required></textarea>"
+        "<p class=\"meta\">Markdown: <code>*emphasis*</code>, <code>**bold**</code>, <code>[links](https://…)</code>, "
+        "<code>`code`</code>, lists, quotes; TeX as <code>$x^2$</code>.</p>"
+        "<button type=\"submit\">Comment</button></form>",
+        PaperPath(paper_id), viewer.csrf_token, static_cast<int64_t>(kMaxCommentChars));
   } else {
     form = Render("<p><a href=\"/login?next={}\">Log in</a> to comment.</p>",
                   core::PercentEncode(LocalTarget(req.Target())));
@@ -543,6 +617,9 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
   ext.local_comment_counts = [](store::Database& db, const std::vector<std::string>& ids) {
     return store::AccountStore(db).CommentCounts(ids);
   };
+  ext.viewer_upvotes = [](store::Database& db, int64_t user_id, const std::vector<std::string>& ids) {
+    return store::AccountStore(db).UpvotedBy(user_id, ids);
+  };
   ext.upvote_button = UpvoteButton;
   ext.comments_section = CommentsSection;
   ext.admin_controls = AdminControls;
@@ -675,13 +752,45 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     if (RequireLoginPage(req, res, ctx, PaperPath(id.value()) + "#comments")) return;
     if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
     store::AccountStore accounts(ctx.database());
-    auto comment = AddComment(accounts, IdentityOf(ctx.viewer()), id.value(), req.Param("body"), ctx.now());
+    std::optional<int64_t> reply_to;
+    if (std::string parent = req.Param("reply_to"); !parent.empty()) {
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(parent.data(), parent.data() + parent.size(), n);
+      if (ec != std::errc() || end != parent.data() + parent.size())
+        return SendErrorPage(res, ctx, 404, "Not found", "There is no such comment to reply to.");
+      reply_to = n;
+    }
+    auto comment = AddComment(accounts, IdentityOf(ctx.viewer()), id.value(), req.Param("body"), ctx.now(), reply_to);
     if (!comment) return SendRuleError(res, ctx, comment.error());
     res.Redirect(PaperPath(id.value()) + "#comment-" + std::to_string(comment->id));
     res.cache = CachePolicy::kNoStore;
   };
   r.Post("/papers/{id}/comments", comment_form);
   r.Post("/papers/{archive}/{number}/comments", comment_form);
+
+  // The author edits or deletes their own comment.
+  r.Post("/comments/{comment}/edit", [](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx, "/")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    const auto id = IdPathParam(req, "comment");
+    if (!id) return SendErrorPage(res, ctx, 404, "Not found", "There is no such comment.");
+    store::AccountStore accounts(ctx.database());
+    auto edited = EditComment(accounts, IdentityOf(ctx.viewer()), *id, req.Param("body"), ctx.now());
+    if (!edited) return SendRuleError(res, ctx, edited.error());
+    res.Redirect(PaperPath(edited->paper_id) + "#comment-" + std::to_string(edited->id));
+    res.cache = CachePolicy::kNoStore;
+  });
+  r.Post("/comments/{comment}/delete", [](const Request& req, Response& res, Context& ctx) {
+    if (RequireLoginPage(req, res, ctx, "/")) return;
+    if (!FormCsrfOk(ctx.viewer(), req)) return ForbiddenPage(res, ctx);
+    const auto id = IdPathParam(req, "comment");
+    if (!id) return SendErrorPage(res, ctx, 404, "Not found", "There is no such comment.");
+    store::AccountStore accounts(ctx.database());
+    auto deleted = DeleteComment(accounts, IdentityOf(ctx.viewer()), *id, ctx.now());
+    if (!deleted) return SendRuleError(res, ctx, deleted.error());
+    res.Redirect(PaperPath(deleted->paper_id) + "#comments");
+    res.cache = CachePolicy::kNoStore;
+  });
 
   auto hide_form = [](const Request& req, Response& res, Context& ctx) {
     auto id = RoutePaperId(req);

@@ -4,6 +4,7 @@
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "web/paper_data.hpp"
 
 namespace paperfeed::web {
 
@@ -88,9 +89,9 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   Html category;
   if (!p.primary_category.empty()) category = Render(" · {}", p.primary_category);
   Html comments;
-  if (card.comments) {
-    comments = Render(" · <a class=\"comments\" href=\"/papers/{}#comments\">{} {}</a>", p.id, *card.comments,
-                      *card.comments == 1 ? "comment" : "comments");
+  if (card.comments && *card.comments > 0) {
+    comments = Render(" · <a class=\"comments comment-link\" href=\"/papers/{}#comments\">{} {}</a>", p.id,
+                      *card.comments, *card.comments == 1 ? "comment" : "comments");
   }
   Html abstract = card.snippet.empty() ? Render("<details class=\"abstract\"><summary>Abstract</summary><p>{}</p></details>",
                                                 RenderTex(core::NormaliseWhitespace(p.abstract)))
@@ -101,6 +102,24 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
       "<p class=\"links\">{}</p></div>\n</article>\n",
       p.id, p.id, votes, p.id, RenderTex(core::NormaliseWhitespace(p.title)), RenderAuthorCount(p.authors), date,
       HumanDate(date), category, submitted, comments, abstract, RenderAiSummary(p, /*folded=*/true), RenderPaperLinks(p));
+}
+
+Html RenderCards(const Request& req, Context& ctx, std::vector<CardData> cards) {
+  std::vector<std::string> ids;
+  ids.reserve(cards.size());
+  for (const auto& card : cards) ids.push_back(card.paper->id);
+  // One query each for the whole list, not one per card.
+  ctx.PrefetchViewerUpvotes(ids);
+  auto comments = LocalCommentCounts(ctx, ids);
+  Html out;
+  for (auto& card : cards) {
+    if (!card.comments) {
+      auto it = comments.find(card.paper->id);
+      card.comments = it == comments.end() ? 0 : it->second;
+    }
+    out += RenderCard(req, ctx, card);
+  }
+  return out;
 }
 
 }  // namespace paperfeed::web

@@ -20,10 +20,12 @@ struct CardData {
   std::string submitted_by;
   std::string submitted_by_fullname;
   Html snippet;                    // search: highlighted text instead of the abstract's start
-  std::optional<int64_t> comments; // Hugging Face's comments plus this site's, when known
+  std::optional<int64_t> comments; // this site's visible comments, shown when there are any
 };
 
 Html RenderCard(const Request& req, Context& ctx, const CardData& card);
+// A list of cards: asks once for the viewer's upvotes and the comment counts of all of them.
+Html RenderCards(const Request& req, Context& ctx, std::vector<CardData> cards);
 
 // "12 authors" with the names in a title attribute (hover).
 Html RenderAuthorCount(const std::vector<std::string>& authors);

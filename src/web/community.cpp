@@ -42,17 +42,76 @@ Result<bool> SetUpvote(store::AccountStore& store, const Identity& who, const st
   return store.SetUpvote(who.user.id, paper_id, upvoted, now);
 }
 
-Result<store::CommentRecord> AddComment(store::AccountStore& store, const Identity& who, const std::string& paper_id,
-                                        const std::string& body, int64_t now) {
-  // The same character rule as every record (core::SanitiseText): NUL, ESC, bidi overrides and
-  // ill-formed UTF-8 were stored and echoed as typed. Line breaks stay.
+namespace {
+
+// Code points of well-formed UTF-8 (SanitiseText has made it so): every byte but continuation bytes.
+size_t CharacterCount(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A comment body as stored: the same character rule as every record (core::SanitiseText: NUL, ESC,
+// bidi overrides and ill-formed UTF-8 were stored and echoed as typed), line breaks kept, trimmed,
+// 1 to kMaxCommentChars characters.
+Result<std::string> CommentText(const std::string& body) {
   std::string text = TrimSpace(core::SanitisedText(body, core::TextKind::kMultiline));
   if (text.empty()) return MakeError(ErrorCode::kInvalidInput, "Comment: write something first.");
-  if (text.size() > kMaxCommentBytes) {
-    return MakeError(ErrorCode::kInvalidInput, "Comment: keep it under 5000 characters (this one has " +
-                                                   std::to_string(text.size()) + ").");
+  if (size_t n = CharacterCount(text); n > kMaxCommentChars) {
+    return MakeError(ErrorCode::kInvalidInput, "Comment: keep it under " + std::to_string(kMaxCommentChars) +
+                                                   " characters (this one has " + std::to_string(n) + ").");
   }
-  return store.AddComment(paper_id, who.user.id, text, now);
+  return text;
+}
+
+// The author's own visible comment, or why not.
+Result<store::CommentRecord> OwnComment(store::AccountStore& store, const Identity& who, int64_t comment_id,
+                                        std::string_view what) {
+  auto found = store.FindComment(comment_id);
+  if (!found) return found.error();
+  if (!found.value() || !found.value()->visible())
+    return MakeError(ErrorCode::kNotFound, "There is no comment " + std::to_string(comment_id) + ".");
+  if (found.value()->user_id != who.user.id)
+    return MakeError(ErrorCode::kUnauthorized, "Only its author may " + std::string(what) + " a comment.");
+  return *found.value();
+}
+
+}  // namespace
+
+Result<store::CommentRecord> AddComment(store::AccountStore& store, const Identity& who, const std::string& paper_id,
+                                        const std::string& body, int64_t now, std::optional<int64_t> reply_to) {
+  auto text = CommentText(body);
+  if (!text) return text.error();
+  std::optional<int64_t> parent;
+  if (reply_to) {
+    auto found = store.FindComment(*reply_to);
+    if (!found) return found.error();
+    if (!found.value() || found.value()->paper_id != paper_id || !found.value()->visible())
+      return MakeError(ErrorCode::kNotFound, "There is no comment " + std::to_string(*reply_to) + " to reply to.");
+    parent = found.value()->parent_id.value_or(found.value()->id);
+  }
+  return store.AddComment(paper_id, who.user.id, text.value(), now, parent);
+}
+
+Result<store::CommentRecord> EditComment(store::AccountStore& store, const Identity& who, int64_t comment_id,
+                                         const std::string& body, int64_t now) {
+  auto own = OwnComment(store, who, comment_id, "edit");
+  if (!own) return own.error();
+  auto text = CommentText(body);
+  if (!text) return text.error();
+  if (auto r = store.EditComment(comment_id, text.value(), now); !r) return r.error();
+  own->body = text.value();
+  own->edited_at = now;
+  return own;
+}
+
+Result<store::CommentRecord> DeleteComment(store::AccountStore& store, const Identity& who, int64_t comment_id,
+                                           int64_t now) {
+  auto own = OwnComment(store, who, comment_id, "delete");
+  if (!own) return own.error();
+  if (auto r = store.DeleteComment(comment_id, now); !r) return r.error();
+  own->deleted_at = now;
+  return own;
 }
 
 Result<store::CommentRecord> RemoveComment(store::AccountStore& store, const Identity& who, int64_t comment_id) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
@@ -28,10 +29,23 @@ core::Result<std::string> NormalisePaperId(std::string_view text);
 core::Result<bool> SetUpvote(store::AccountStore& store, const Identity& who, const std::string& paper_id,
                              bool upvoted, int64_t now);
 
-// Adds a comment of 1 to kMaxCommentBytes bytes (cleaned with core::SanitiseText, line breaks kept,
-// and trimmed) to an existing paper.
+// The longest comment, in characters (Unicode code points), not bytes: "ü" is one.
+inline constexpr size_t kMaxCommentChars = 5000;
+
+// Adds a comment of 1 to kMaxCommentChars characters (cleaned with core::SanitiseText, line breaks
+// kept, and trimmed; Markdown, rendered by web/markdown) to an existing paper. With `reply_to` it
+// answers that comment; a reply to a reply joins the same top-level comment (one level of
+// replies). kNotFound when `reply_to` is not a visible comment of the paper.
 core::Result<store::CommentRecord> AddComment(store::AccountStore& store, const Identity& who,
-                                              const std::string& paper_id, const std::string& body, int64_t now);
+                                              const std::string& paper_id, const std::string& body, int64_t now,
+                                              std::optional<int64_t> reply_to = std::nullopt);
+// The author replaces the text of their own visible comment (the page marks it edited).
+// kUnauthorized for anyone else's, kNotFound for an unknown or deleted one.
+core::Result<store::CommentRecord> EditComment(store::AccountStore& store, const Identity& who, int64_t comment_id,
+                                               const std::string& body, int64_t now);
+// The author deletes their own comment (admins remove others' with RemoveComment).
+core::Result<store::CommentRecord> DeleteComment(store::AccountStore& store, const Identity& who, int64_t comment_id,
+                                                 int64_t now);
 
 // Admin only (kUnauthorized otherwise, which web/ turns into 403 for a signed-in user).
 core::Result<store::CommentRecord> RemoveComment(store::AccountStore& store, const Identity& who, int64_t comment_id);

@@ -1,6 +1,7 @@
 #include "web/context.hpp"
 
 #include "store/sqlite.hpp"
+#include "web/page_template.hpp"
 
 namespace paperfeed::web {
 
@@ -33,8 +34,36 @@ void ConnectionPool::Release(std::unique_ptr<StoreConnection> connection) {
 }
 
 const Viewer& Context::viewer() {
-  if (!viewer_) viewer_ = extensions_.resolve_viewer ? extensions_.resolve_viewer(request_, *this) : Viewer{};
+  if (!viewer_) {
+    if (page_template_) {
+      Viewer stand_in;
+      stand_in.signed_in = true;
+      stand_in.csrf_token = TemplateMarker("csrf").str();
+      viewer_ = std::move(stand_in);
+    } else {
+      viewer_ = extensions_.resolve_viewer ? extensions_.resolve_viewer(request_, *this) : Viewer{};
+    }
+  }
   return *viewer_;
+}
+
+void Context::PrefetchViewerUpvotes(const std::vector<std::string>& paper_ids) {
+  if (page_template_) return;  // the state is filled in when the page is spliced
+  const Viewer& v = viewer();
+  if (!v.signed_in || !extensions_.viewer_upvotes) return;
+  std::vector<std::string> ask;
+  for (const auto& id : paper_ids) {
+    if (upvote_asked_.insert(id).second) ask.push_back(id);
+  }
+  if (ask.empty()) return;
+  auto found = extensions_.viewer_upvotes(database(), v.user_id, ask);
+  if (!found) return;  // shown as not upvoted; the toggle form still sends the intended state
+  upvoted_.insert(found->begin(), found->end());
+}
+
+bool Context::ViewerUpvoted(const std::string& paper_id) {
+  if (!upvote_asked_.contains(paper_id)) PrefetchViewerUpvotes({paper_id});
+  return upvoted_.contains(paper_id);
 }
 
 std::string Context::BaseUrl() const { return site_.public_base_url; }

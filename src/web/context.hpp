@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/result.hpp"
@@ -71,6 +72,15 @@ class Context {
   int64_t now() const { return now_; }
   // The viewer, resolved on first use through Extensions::resolve_viewer.
   const Viewer& viewer();
+  // Rendering a signed-in page template (web/page_template): viewer() is a stand-in whose CSRF
+  // token is a marker, and the viewer's own parts (account links, upvote buttons, comments) are
+  // written as markers for SplicePage to fill in per request.
+  bool page_template() const { return page_template_; }
+  void set_page_template(bool on) { page_template_ = on; viewer_.reset(); }
+  // Whether the viewer upvoted the paper. A page first names the papers it will show
+  // (PrefetchViewerUpvotes: one query for all of them); a paper it did not name costs a query.
+  void PrefetchViewerUpvotes(const std::vector<std::string>& paper_ids);
+  bool ViewerUpvoted(const std::string& paper_id);
   // The configured public base URL ("https://papers.example.org"), for absolute links in feeds.
   std::string BaseUrl() const;
 
@@ -82,6 +92,9 @@ class Context {
   const SiteConfig& site_;
   int64_t now_;
   std::optional<Viewer> viewer_;
+  bool page_template_ = false;
+  std::unordered_set<std::string> upvote_asked_;  // papers whose upvote state is known
+  std::unordered_set<std::string> upvoted_;       // of those, the ones the viewer upvoted
 };
 
 }  // namespace paperfeed::web

@@ -45,24 +45,19 @@ std::string PeriodTitle(Period period, const store::DayRange& range) {
   return range.first;
 }
 
-Html RenderCards(const Request& req, Context& ctx, std::vector<store::DailyListItem> items) {
+Html ListCards(const Request& req, Context& ctx, std::vector<store::DailyListItem> items) {
   AttachHfDetails(ctx, items);
-  std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(item.paper.id);
-  auto local_comments = LocalCommentCounts(ctx, ids);
-  Html out;
+  std::vector<CardData> cards;
   for (const auto& item : items) {
-    CardData card;
-    auto it = local_comments.find(item.paper.id);
-    card.comments = item.entry.num_comments + (it == local_comments.end() ? 0 : it->second);
+    CardData card;  // comments: RenderCards counts what the paper page shows
     card.paper = &item.paper;
     card.upvotes = item.upvotes();
     card.day = item.entry.day;
     card.submitted_by = item.entry.submitted_by;
     card.submitted_by_fullname = item.entry.submitted_by_fullname;
-    out += RenderCard(req, ctx, card);
+    cards.push_back(std::move(card));
   }
-  return out;
+  return RenderCards(req, ctx, std::move(cards));
 }
 
 // Previous / next links: to the nearest period that has entries, skipping empty ones.
@@ -90,9 +85,36 @@ Html PagePager(const std::string& base, int page, int64_t total) {
   return Render("<nav class=\"pager\" aria-label=\"Pages\">{}<span>Page {} of {}</span>{}</nav>", prev, page, pages, next);
 }
 
+// A date picker: without script the form GETs /papers/date?day=…, which redirects; with script
+// a change submits it.
+Html DayPicker(Context& ctx, const store::DayRange& range) {
+  auto first = ctx.daily_list().AdjacentDay("0000-00-00", true);
+  auto last = ctx.daily_list().LatestDay();
+  std::string min = first.ok() && first.value() ? **first : "";
+  std::string max = last.ok() && last.value() ? **last : "";
+  return Render(
+      "<form class=\"day-picker\" action=\"/papers/date\" method=\"get\"><label for=\"day-picker\">Go to day</label>"
+      "<input type=\"date\" id=\"day-picker\" name=\"day\" value=\"{}\" min=\"{}\" max=\"{}\" required>"
+      "<button type=\"submit\">Go</button></form>",
+      range.last, min, max);
+}
+
+// The front page's call to subscribe to the digest (posting to /subscribe, as its own page does).
+Html SubscribeBox(Context& ctx) {
+  const Viewer& viewer = ctx.viewer();
+  Html csrf = viewer.signed_in ? Render("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", viewer.csrf_token) : Html();
+  return Render(
+      "<form method=\"post\" action=\"/subscribe\" class=\"subscribe-box\" id=\"subscribe-box\">{}"
+      "<p>Get trending papers in your email inbox!</p><div class=\"row\">"
+      "<label for=\"subscribe-email\" class=\"visually-hidden\">Email address</label>"
+      "<input type=\"email\" id=\"subscribe-email\" name=\"email\" required maxlength=\"254\" autocomplete=\"email\" "
+      "placeholder=\"you@example.org\"><button type=\"submit\" id=\"subscribe-button\">Subscribe</button></div></form>",
+      csrf);
+}
+
 // One period's list. `note` explains a substitution (today empty → latest day).
 void RenderPeriod(const Request& req, Response& res, Context& ctx, Period period, const store::DayRange& range,
-                  const Html& note, const std::string& active_nav) {
+                  const Html& note, const std::string& active_nav, bool front = false) {
   int page = PageNumber(req);
   auto list = ctx.daily_list().Entries(range, store::DailySort::kUpvotes, kPageSize, (page - 1) * kPageSize, ctx.now());
   if (!list) return SendErrorPage(res, ctx, list.error());
@@ -103,14 +125,15 @@ void RenderPeriod(const Request& req, Response& res, Context& ctx, Period period
   Html cards = list->items.empty()
                    ? Render("<p class=\"empty\">No papers on this list. Try the previous {} or <a href=\"/trending\">trending</a>.</p>",
                             period == Period::kDay ? "day" : period == Period::kWeek ? "week" : "month")
-                   : RenderCards(req, ctx, list->items);
+                   : ListCards(req, ctx, list->items);
   std::string_view heading = period == Period::kDay ? "Daily papers" : period == Period::kWeek ? "Papers of the week" : "Papers of the month";
   Html main = Render(
-      "<section class=\"list-head\"><h1>{} <small>{}</small></h1>{}{}"
+      "{}<section class=\"list-head\"><h1>{} <small>{}</small></h1>{}{}"
       "<p class=\"meta\">{} papers, most upvoted first. <button type=\"button\" id=\"expand-all\" class=\"linklike\" "
-      "aria-pressed=\"false\" hidden>Expand all abstracts</button></p></section>\n"
+      "aria-pressed=\"false\" hidden>Expand all abstracts</button></p>{}</section>\n"
       "<div class=\"cards\">{}</div>\n{}{}",
-      heading, options.title, note, PeriodPager(ctx, period, range), list->total, cards,
+      front ? SubscribeBox(ctx) : Html(), heading, options.title, note, PeriodPager(ctx, period, range), list->total,
+      period == Period::kDay ? DayPicker(ctx, range) : Html(), cards,
       PagePager(req.path, page, list->total), PeriodPager(ctx, period, range));
   SendPage(res, ctx, options, main);
 }
@@ -137,13 +160,21 @@ void FrontPage(const Request& req, Response& res, Context& ctx) {
   if (**latest != today)
     note = Render("<p class=\"note\" id=\"latest-note\">No papers for today ({}) yet; showing the latest day with papers, {}.</p>",
                   HumanDate(today), HumanDate(**latest));
-  RenderPeriod(req, res, ctx, Period::kDay, store::DayRange{**latest, **latest}, note, "daily");
+  RenderPeriod(req, res, ctx, Period::kDay, store::DayRange{**latest, **latest}, note, "daily", true);
 }
 
 void DayPage(const Request& req, Response& res, Context& ctx) {
   auto range = store::DayRangeForDay(req.PathParam("day"));
   if (!range) return SendErrorPage(res, ctx, range.error());
   RenderPeriod(req, res, ctx, Period::kDay, *range, {}, "daily");
+}
+
+void DayPickerRedirect(const Request& req, Response& res, Context& ctx) {
+  std::string day = req.Param("day", req.Param("date"));
+  if (day.empty()) return res.Redirect("/", 302);
+  auto range = store::DayRangeForDay(day);
+  if (!range) return SendErrorPage(res, ctx, range.error());
+  res.Redirect("/papers/date/" + range->first, 302);
 }
 
 void WeekPage(const Request& req, Response& res, Context& ctx) {
@@ -160,19 +191,26 @@ void MonthPage(const Request& req, Response& res, Context& ctx) {
 
 void TrendingPage(const Request& req, Response& res, Context& ctx) {
   int page = PageNumber(req);
+  auto window = ctx.daily_list().TrendingWindow(ctx.now());
+  if (!window) return SendErrorPage(res, ctx, window.error());
   auto list = ctx.daily_list().Trending(ctx.now(), kPageSize, (page - 1) * kPageSize);
   if (!list) return SendErrorPage(res, ctx, list.error());
   PageOptions options;
   options.title = "Trending papers";
   options.active_nav = "trending";
   options.feeds = FeedLinksFor("/feeds/trending", "Trending papers");
-  Html cards = list->items.empty() ? Render("<p class=\"empty\">Nothing is trending yet.</p>") : RenderCards(req, ctx, list->items);
+  Html cards = list->items.empty() ? Render("<p class=\"empty\">Nothing is trending yet.</p>") : ListCards(req, ctx, list->items);
+  Html span;
+  if (window.value())
+    span = Render(" Here: <span id=\"trending-window\">{} – {}</span>.", HumanDate(window.value()->first),
+                  HumanDate(window.value()->last));
   Html main = Render(
       "<section class=\"list-head\"><h1>Trending papers</h1>"
-      "<p class=\"note\" id=\"trending-formula\">Ranked by a time-decayed count of upvotes: <span class=\"formula\">{}</span>, "
-      "where upvotes are Hugging Face's plus this site's, and the age runs from the start (00:00 New York) of the day "
-      "the paper entered the daily list. Papers of the last {} days are ranked.</p></section>\n<div class=\"cards\">{}</div>\n{}",
-      store::kTrendingFormula, store::kTrendingWindowDays, cards, PagePager(req.path, page, list->total));
+      "<p class=\"note\" id=\"trending-formula\">Ranked by a time-decayed count of upvotes: <span class=\"formula\">{}</span>. "
+      "The papers of the {} newest days that have a daily list are ranked, and age is counted in those list days "
+      "(the newest is 0), so the list ends at the newest papers whatever today's date.{}</p></section>\n"
+      "<div class=\"cards\">{}</div>\n{}",
+      store::kTrendingFormula, store::kTrendingWindowDays, span, cards, PagePager(req.path, page, list->total));
   SendPage(res, ctx, options, main);
 }
 

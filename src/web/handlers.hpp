@@ -13,9 +13,14 @@ void DayPage(const Request& req, Response& res, Context& ctx);
 void WeekPage(const Request& req, Response& res, Context& ctx);
 void MonthPage(const Request& req, Response& res, Context& ctx);
 void TrendingPage(const Request& req, Response& res, Context& ctx);
+// /papers/date?day=YYYY-MM-DD (the date picker without script) and /papers?date=… (Hugging Face's
+// query form): redirects to /papers/date/YYYY-MM-DD.
+void DayPickerRedirect(const Request& req, Response& res, Context& ctx);
 
 // paper_page.cpp
 void PaperPage(const Request& req, Response& res, Context& ctx);
+// /abs/ID, /pdf/ID(.pdf): arXiv's paths on this host, redirected to /papers/ID.
+void PaperRedirect(const Request& req, Response& res, Context& ctx);
 
 // search_pages.cpp
 void SearchPage(const Request& req, Response& res, Context& ctx);

@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "store/daily_list.hpp"
 #include "store/refresh_log.hpp"
+#include "web/page_template.hpp"
 
 namespace paperfeed::web {
 namespace {
@@ -11,6 +12,8 @@ Html NavItem(std::string_view href, std::string_view label, bool active) {
   if (active) return Render("<li><a href=\"{}\" aria-current=\"page\">{}</a></li>", href, label);
   return Render("<li><a href=\"{}\">{}</a></li>", href, label);
 }
+
+}  // namespace
 
 Html AccountArea(Context& ctx) {
   const Viewer& viewer = ctx.viewer();
@@ -21,12 +24,15 @@ Html AccountArea(Context& ctx) {
   }
   const std::string& shown = viewer.display_name.empty() ? viewer.name : viewer.display_name;
   return Render(
-      "<div class=\"account\"><a href=\"/account\" id=\"account-link\">{}</a>{}"
+      "<div class=\"account\"><a href=\"/submit\" class=\"button\" id=\"submit-link\">Submit</a> "
+      "<a href=\"/account\" id=\"account-link\">{}</a>{}"
       "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">"
       "<button type=\"submit\" class=\"linklike\" id=\"logout-button\">Log out</button></form></div>",
       shown, viewer.is_admin ? Render(" <span class=\"badge\">admin</span> ") : Html::Trusted(" "),
       viewer.csrf_token);
 }
+
+namespace {
 
 // "3 h ago", "5 min ago", "2 days ago".
 std::string Ago(int64_t seconds) {
@@ -120,10 +126,17 @@ Html RenderPage(Context& ctx, const PageOptions& options, const Html& main) {
       "<input id=\"header-q\" type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Search papers\"></form>\n"
       "{}</div></header>\n<main id=\"main\">\n{}{}\n</main>\n"
       "<footer class=\"site\"><p>Feeds:{}. Data: arXiv (CC0 metadata) and Hugging Face Daily Papers. "
-      "<a href=\"/api/daily_papers\">JSON API</a>.</p>{}</footer>\n</body>\n</html>\n",
+      "<a href=\"/api/daily_papers\">JSON API</a>. Press <kbd>?</kbd> for keyboard keys.</p>{}</footer>\n"
+      "<dialog id=\"keys-help\" aria-labelledby=\"keys-help-h\"><h2 id=\"keys-help-h\">Keyboard</h2><dl class=\"keys\">"
+      "<dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous paper</dd><dt><kbd>o</kbd></dt><dd>open the paper</dd>"
+      "<dt><kbd>u</kbd></dt><dd>upvote it (again: withdraw)</dd><dt><kbd>/</kbd></dt><dd>search</dd>"
+      "<dt><kbd>?</kbd></dt><dd>this list</dd></dl>"
+      "<form method=\"dialog\"><button type=\"submit\" id=\"keys-help-close\">Close</button></form></dialog>\n"
+      "</body>\n</html>\n",
       options.title, ctx.site().site_name, options.description.empty() ? "Daily papers, upvoted by readers" : options.description,
-      v, v, head_feeds, v, ctx.site().site_name, nav, options.search_query, AccountArea(ctx), freshness.admin_notice, main,
-      feed_footer, freshness.footer);
+      v, v, head_feeds, v, ctx.site().site_name, nav, options.search_query,
+      ctx.page_template() ? TemplateMarker("account") : AccountArea(ctx), freshness.admin_notice, main, feed_footer,
+      freshness.footer);
 }
 
 void SendPage(Response& res, Context& ctx, const PageOptions& options, const Html& main, int status) {

@@ -29,6 +29,8 @@ struct PageOptions {
   std::vector<FeedLink> feeds;
 };
 
+// The header's account links for the viewer (log in / sign up, or Submit, the account and log out).
+Html AccountArea(Context& ctx);
 // The whole document around `main`.
 Html RenderPage(Context& ctx, const PageOptions& options, const Html& main);
 // Renders and stores the page in `res` with `status`.

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/paper_markdown.hpp"
+#include "core/arxiv_id.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
@@ -11,6 +12,7 @@
 #include "web/cards.hpp"
 #include "web/handlers.hpp"
 #include "web/layout.hpp"
+#include "web/page_template.hpp"
 #include "web/paper_data.hpp"
 #include "web/search_glue.hpp"
 
@@ -27,6 +29,10 @@ struct ChartPoint {
 // the daily list; later points add this site's upvotes.
 Html UpvoteChart(const std::vector<ChartPoint>& points) {
   if (points.empty()) return Render("<p class=\"meta\">No upvotes yet.</p>");
+  // One point is no trend: say so rather than draw a flat line from it.
+  if (points.size() == 1)
+    return Render("<p class=\"meta chart-note\" id=\"upvote-chart-note\">One day of history: {} upvotes on {}.</p>",
+                  points.front().total, HumanDate(points.front().day));
   constexpr int kWidth = 600, kHeight = 160, kLeft = 40, kRight = 12, kTop = 12, kBottom = 28;
   int64_t max_total = 1;
   for (const auto& p : points) max_total = std::max(max_total, p.total);
@@ -98,15 +104,15 @@ Html SimilarSection(const Request& req, Context& ctx, const std::string& id) {
   auto similar = RunSimilar(ctx, id, 5);
   if (!similar) return Render("<p class=\"meta\">Similar papers are unavailable: {}</p>", similar.error().message);
   if (similar->empty()) return Render("<p class=\"meta\">No similar papers found.</p>");
-  Html cards;
+  std::vector<CardData> cards;
   for (const auto& found : *similar) {
     CardData card;
     card.paper = &found.paper;
     if (found.upvotes > 0 || !found.day.empty()) card.upvotes = found.upvotes;
     card.day = found.day;
-    cards += RenderCard(req, ctx, card);
+    cards.push_back(std::move(card));
   }
-  return cards;
+  return RenderCards(req, ctx, std::move(cards));
 }
 
 // Agents ask for Markdown by Accept (hf-mcp-server hf-fs-papers.ts getPaperMarkdown sends
@@ -118,11 +124,24 @@ bool WantsMarkdown(const Request& req) {
 
 }  // namespace
 
+void PaperRedirect(const Request& req, Response& res, Context& ctx) {
+  // /abs/ID and /pdf/ID[.pdf]: an arXiv URL with this site's host put in place of arxiv.org.
+  std::string raw = PaperIdFromPath(req);
+  auto parsed = core::ParseArxivId(raw);
+  if (!parsed) return SendErrorPage(res, ctx, 404, "Not found", "'" + raw + "' is not an arXiv id.");
+  res.Redirect("/papers/" + parsed->base, 301);
+}
+
 void PaperPage(const Request& req, Response& res, Context& ctx) {
   std::string id = PaperIdFromPath(req);
   // GET /papers/{id}.md: the paper as Markdown (Hugging Face's Markdown URL for a paper).
   const bool md_path = core::EndsWith(id, ".md");
   if (md_path) id.resize(id.size() - 3);
+  // Ids as people paste them ("2608.19880v1", "arXiv:2608.19880", "hep-th/9901001v2") lead to
+  // the paper's one page: a permanent redirect, so links and caches settle on it.
+  if (!core::IsArxivIdBase(id)) {
+    if (auto parsed = core::ParseArxivId(id)) return res.Redirect("/papers/" + parsed->base + (md_path ? ".md" : ""), 301);
+  }
   if (md_path || WantsMarkdown(req)) {
     auto bundle = LoadPaper(ctx, id);
     if (!bundle) {
@@ -157,7 +176,10 @@ void PaperPage(const Request& req, Response& res, Context& ctx) {
   Html votes = ctx.extensions().upvote_button
                    ? ctx.extensions().upvote_button(req, ctx, p.id, b.upvotes())
                    : Render("<span class=\"count\" aria-label=\"{} upvotes\">{}</span>", b.upvotes(), b.upvotes());
-  Html comments = ctx.extensions().comments_section ? ctx.extensions().comments_section(req, ctx, p.id) : Html();
+  // The comments carry the viewer's own edit and delete buttons: a template leaves them to the splice.
+  Html comments = !ctx.extensions().comments_section ? Html()
+                  : ctx.page_template()             ? TemplateMarker("comments", p.id)
+                                                    : ctx.extensions().comments_section(req, ctx, p.id);
   Html admin = ctx.extensions().admin_controls ? ctx.extensions().admin_controls(req, ctx, p.id) : Html();
   Html extra;
   if (!p.comments.empty()) extra += Render("<p class=\"meta\">Comments: {}</p>", p.comments);

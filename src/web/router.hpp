@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/result.hpp"
@@ -75,6 +76,11 @@ struct Extensions {
   // The paper's local upvotes over time (accounts: AccountStore::UpvoteHistory), for the chart.
   std::function<core::Result<std::vector<UpvoteHistoryPoint>>(Context&, const std::string& paper_id)>
       upvote_history;
+  // Which of `paper_ids` the user has upvoted (accounts: AccountStore::UpvotedBy), asked once per
+  // page through Context::PrefetchViewerUpvotes.
+  std::function<core::Result<std::unordered_set<std::string>>(store::Database&, int64_t user_id,
+                                                              const std::vector<std::string>& paper_ids)>
+      viewer_upvotes;
   // Local comment counts by paper id (accounts), added to Hugging Face's numComments.
   std::function<core::Result<std::unordered_map<std::string, int64_t>>(store::Database&,
                                                                        const std::vector<std::string>&)>

@@ -17,14 +17,24 @@ void RegisterRoutes(Router& r, const AccountOptions& accounts, const mail::MailC
 
   // The daily list.
   r.Get("/", FrontPage, cached);
+  r.Get("/papers/date", DayPickerRedirect);
   r.Get("/papers/date/{day}", DayPage, cached);
   r.Get("/papers/week/{week}", WeekPage, cached);
   r.Get("/papers/month/{month}", MonthPage, cached);
   r.Get("/trending", TrendingPage, cached);
+  // Hugging Face's URL forms: /papers/trending, /papers?date=YYYY-MM-DD (the day, week and month
+  // paths above are already theirs).
+  r.Get("/papers/trending", [](const Request&, Response& res, Context&) { res.Redirect("/trending", 301); });
+  r.Get("/papers", DayPickerRedirect);
 
   // Papers: new-style ids are one segment ("2501.01234"), old-style two ("hep-th/9901001").
   r.Get("/papers/{id}", PaperPage, cached);
   r.Get("/papers/{archive}/{number}", PaperPage, cached);
+  // arXiv's own paths with this host in place of arxiv.org (versioned or not, .pdf or not).
+  r.Get("/abs/{id}", PaperRedirect);
+  r.Get("/abs/{archive}/{number}", PaperRedirect);
+  r.Get("/pdf/{id}", PaperRedirect);
+  r.Get("/pdf/{archive}/{number}", PaperRedirect);
 
   // Search.
   r.Get("/search", SearchPage, cached);

@@ -101,7 +101,7 @@ void SearchPage(const Request& req, Response& res, Context& ctx) {
     res.cache = CachePolicy::kNoStore;
     return;
   }
-  Html cards;
+  std::vector<CardData> list;
   for (const auto& found : outcome->papers) {
     CardData card;
     card.paper = &found.paper;
@@ -109,8 +109,9 @@ void SearchPage(const Request& req, Response& res, Context& ctx) {
     card.day = found.day;
     // The service escapes the snippet and adds only <mark>; it is the one trusted search output.
     if (!found.snippet_html.empty()) card.snippet = Html::Trusted(found.snippet_html);
-    cards += RenderCard(req, ctx, card);
+    list.push_back(std::move(card));
   }
+  Html cards = RenderCards(req, ctx, std::move(list));
   int page = q.offset / q.limit;
   Html pager;
   if (page > 0 || static_cast<int64_t>(q.offset + q.limit) < outcome->total) {

@@ -25,6 +25,7 @@
 #include "web/connection_gate.hpp"
 #include "web/context.hpp"
 #include "web/layout.hpp"
+#include "web/page_template.hpp"
 #include "web/routes.hpp"
 
 namespace paperfeed::web {
@@ -94,14 +95,16 @@ struct CachedResponse {
   Clock::time_point made;
 };
 
-std::shared_ptr<CachedResponse> Prepare(Response&& res, bool allow_gzip) {
+// `allow_gzip` and `with_etag` for responses that are kept or sent again (cache, static files); a
+// page made for one signed-in request is neither hashed nor, unless the client asks, compressed.
+std::shared_ptr<CachedResponse> Prepare(Response&& res, bool allow_gzip, bool with_etag = true) {
   auto out = std::make_shared<CachedResponse>();
   out->status = res.status;
   out->content_type = std::move(res.content_type);
   out->headers = std::move(res.headers);
   out->cache = res.cache;
   auto body = std::make_shared<std::string>(std::move(res.body));
-  if (out->status == 200) out->etag = EtagFor(*body);
+  if (out->status == 200 && with_etag) out->etag = EtagFor(*body);
   if (allow_gzip && body->size() >= 860 && Compressible(out->content_type)) {
     auto z = Gzip(*body);
     if (!z.empty() && z.size() < body->size()) out->gzip = std::make_shared<const std::string>(std::move(z));
@@ -534,6 +537,11 @@ struct Server::Impl {
     const Route* route = router.Match(req.method, req.path, req.path_params, &path_exists);
     std::shared_ptr<const CachedResponse> out;
     const bool cacheable = route && route->options.cacheable && is_read && anonymous;
+    // Signed-in readers of a cacheable page get a shared template with their own parts spliced in
+    // (web/page_template). Only pages: the API and feeds do not depend on the viewer's cookie.
+    const bool templatable = route && route->options.cacheable && is_read && !anonymous && !form_too_large &&
+                             req.Header("Authorization").empty() && !core::StartsWith(req.path, "/api/") &&
+                             !core::StartsWith(req.path, "/feeds/") && !core::StartsWith(req.path, "/static/");
     std::string cache_key;
 
     auto connection = pool->Acquire();
@@ -560,6 +568,8 @@ struct Server::Impl {
             if (core::StartsWith(req.path, "/api/")) SetJsonError(res, 413, "too_large", message);
             else SendErrorPage(res, ctx, 413, "Too large", message);
             res.cache = CachePolicy::kNoStore;
+          } else if (templatable && ServeFromTemplate(*route, req, res, ctx, **connection)) {
+            // spliced
           } else if (route) {
             route->handler(req, res, ctx);
           } else if (core::StartsWith(req.path, "/api/")) {
@@ -578,7 +588,9 @@ struct Server::Impl {
           else res.SetText("Internal error; see the server log.\n", "text/plain; charset=utf-8", 500);
           res.cache = CachePolicy::kNoStore;
         }
-        auto prepared = Prepare(std::move(res), true);
+        // Compress only what a client accepts or what the cache keeps for later ones: a signed-in
+        // page is made for one request.
+        auto prepared = Prepare(std::move(res), cacheable || gzip_ok, cacheable || anonymous);
         prepared->generation = generation_before;
         prepared->made = Clock::now();
         if (cacheable && prepared->status == 200) cache->Put(cache_key, prepared);
@@ -593,6 +605,41 @@ struct Server::Impl {
       double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
       std::fprintf(stderr, "%s %s %d %.2fms\n", req.method.c_str(), CleanForLog(req.Target()).c_str(), hres.status, ms);
     }
+  }
+
+  // A signed-in, non-admin request for a cacheable page: the page's template (rendered once per
+  // database generation for a stand-in viewer, kept in the response cache under "T" + target) with
+  // this viewer's parts spliced in. False when the template path does not apply (not signed in, an
+  // admin, a page that did not render as a plain 200 HTML page): the caller renders normally.
+  bool ServeFromTemplate(const Route& route, const Request& req, Response& res, Context& ctx,
+                         StoreConnection& connection) {
+    const Viewer& viewer = ctx.viewer();
+    if (!viewer.signed_in || viewer.is_admin || viewer.csrf_token.empty()) return false;
+    const std::string key = "T" + req.Target();
+    std::shared_ptr<const CachedResponse> tmpl = cache->Find(key, generation.load());
+    if (!tmpl) {
+      const uint64_t generation_before = generation.load();
+      Context stand_in(req, connection, router.extensions(), Search(), site, ctx.now());
+      stand_in.set_page_template(true);
+      Response made;
+      route.handler(req, made, stand_in);
+      if (made.status != 200 || made.cache != CachePolicy::kPage || !core::StartsWith(made.content_type, "text/html"))
+        return false;
+      for (const auto& [name, value] : made.headers) {
+        if (name == "Set-Cookie") return false;
+      }
+      auto prepared = Prepare(std::move(made), false);
+      prepared->generation = generation_before;
+      prepared->made = Clock::now();
+      cache->Put(key, prepared);
+      tmpl = std::move(prepared);
+    }
+    res.status = tmpl->status;
+    res.content_type = tmpl->content_type;
+    res.headers = tmpl->headers;
+    res.cache = tmpl->cache;
+    res.body = SplicePage(*tmpl->body, req, ctx);
+    return true;
   }
 
   void Write(const Request& req, const CachedResponse& out, bool anonymous, bool gzip_ok, httplib::Response& hres) {

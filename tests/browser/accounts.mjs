@@ -10,6 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE = join(here, '../fixtures/atom/arxiv-api-response.atom.xml');
 const EMPTY = join(here, '../fixtures/atom/arxiv-api-empty.atom.xml');
 export const SUBMITTED_ID = '2510.14968';  // in the recorded arXiv answer, not in the demo days
+export const FRESH_IDS = ['2510.90001', '2510.90002', '2510.90003', '2510.90004'];
 
 // A stand-in for the arXiv API that answers with the recorded response, so submitting a paper the
 // catalogue lacks works without the network. Sets PAPERFEED_ARXIV_API_URL for the server to come.
@@ -20,7 +21,11 @@ export async function prepareAccounts() {
   const stub = createServer((req, res) => {
     const ids = new URL(req.url, 'http://x').searchParams.get('id_list') || '';
     res.writeHead(200, { 'Content-Type': 'application/atom+xml; charset=utf-8' });
-    res.end(ids.includes(SUBMITTED_ID) ? full : empty);
+    // FRESH_IDS are made from the recorded answer with the id put in place (daily_use.mjs
+    // submits them to see trending after a morning of submissions).
+    const fresh = FRESH_IDS.find((id) => ids.includes(id));
+    if (fresh) res.end(full.toString('utf8').replaceAll(SUBMITTED_ID, fresh).replace('RDD:', `Fresh ${fresh}:`));
+    else res.end(ids.includes(SUBMITTED_ID) ? full : empty);
   });
   await new Promise((resolve) => stub.listen(0, '127.0.0.1', resolve));
   stub.unref();
@@ -82,12 +87,19 @@ export async function accountTests({ test, expect, shot, base }) {
     const button = page.locator(`article.card[data-paper-id="${id}"] button.upvote-button`);
     const before = parseInt(await button.innerText(), 10);
     expect((await button.getAttribute('aria-pressed')) === 'false', 'already upvoted');
-    await Promise.all([page.waitForEvent('load'), button.click()]);
+    // The vote changes in place (daily_use.mjs checks focus and scroll); the reload proves it is stored.
+    const pressed = (state) => page.waitForFunction(([pid, want]) => document.querySelector(
+      `article.card[data-paper-id="${pid}"] button.upvote-button`).getAttribute('aria-pressed') === want, [id, state]);
+    await button.click();
+    await pressed('true');
+    await page.reload();
     const after = page.locator(`article.card[data-paper-id="${id}"] button.upvote-button`);
     expect((await after.getAttribute('aria-pressed')) === 'true', 'not marked as upvoted');
     expect(parseInt(await after.innerText(), 10) === before + 1, `count ${before} -> ${await after.innerText()}`);
     await shot(page, 'upvoted');
-    await Promise.all([page.waitForEvent('load'), after.click()]);
+    await after.click();
+    await pressed('false');
+    await page.reload();
     const back = page.locator(`article.card[data-paper-id="${id}"] button.upvote-button`);
     expect(parseInt(await back.innerText(), 10) === before, 'upvote not withdrawn');
   });

@@ -148,7 +148,8 @@ await test('paper page shows the abstract, arXiv links and the upvote chart', as
   expect(await page.locator('#abstract').isVisible(), 'no abstract');
   expect(await page.locator('a[href^="https://arxiv.org/abs/"]').count() > 0, 'no arXiv link');
   expect(await page.locator('a[href^="https://arxiv.org/pdf/"]').count() > 0, 'no PDF link');
-  expect(await page.locator('svg#upvote-chart').count() === 1, 'no chart');
+  // A chart, or, for one day of history, a sentence saying so.
+  expect(await page.locator('svg#upvote-chart').count() + await page.locator('#upvote-chart-note').count() === 1, 'no chart');
   await shot(page, 'paper-page');
 });
 
@@ -228,6 +229,8 @@ if (signup === 404) {
   for (const slot of accountSlots) console.log(`slot ${slot}: not run — the accounts routes are not registered in this build`);
 } else {
   await accountTests({ test, expect, shot, base });  // tests/browser/accounts.mjs
+  const { dailyUseTests } = await import('./daily_use.mjs');
+  await dailyUseTests({ test, expect, shot, base });  // tests/browser/daily_use.mjs
 }
 
 await test('no Content Security Policy violations or script errors', async () => {

@@ -8,6 +8,10 @@ namespace {
 TEST(TextTest, NormaliseWhitespaceJoinsHardLineBreaks) {
   EXPECT_EQ(NormaliseWhitespace("  A fully differential\ncalculation  in\tQCD \n"), "A fully differential calculation in QCD");
   EXPECT_EQ(NormaliseWhitespace(" \n "), "");
+  // Exactly the C locale's white space: \v and \f too, bytes of UTF-8 (here a no-break space) never.
+  EXPECT_EQ(NormaliseWhitespace("a\v\fb\r\nc"), "a b c");
+  EXPECT_EQ(NormaliseWhitespace("a\xC2\xA0" "b"), "a\xC2\xA0" "b");
+  EXPECT_EQ(NormaliseWhitespace("x"), "x");
 }
 
 TEST(TextTest, FingerprintSeparatesFields) {

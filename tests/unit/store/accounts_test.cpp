@@ -185,6 +185,27 @@ TEST_F(AccountStoreTest, RemovedCommentsAreHiddenFromReadersAndCounts) {
   EXPECT_EQ(accounts_->AddComment("nope", ada.id, "x", 1).error().code, core::ErrorCode::kNotFound);
 }
 
+TEST_F(AccountStoreTest, RepliesEditsAndDeletionsAreStoredAndDeletedOnesAreNotCounted) {
+  User ada = MakeUser("ada");
+  auto top = accounts_->AddComment("2501.00001", ada.id, "Top", 1000).value();
+  auto reply = accounts_->AddComment("2501.00001", ada.id, "Reply", 1001, top.id).value();
+  EXPECT_EQ(reply.parent_id, top.id);
+  EXPECT_FALSE(top.parent_id.has_value());
+  ASSERT_TRUE(accounts_->EditComment(top.id, "Top, edited", 1002).ok());
+  auto edited = accounts_->FindComment(top.id).value().value();
+  EXPECT_EQ(edited.body, "Top, edited");
+  EXPECT_EQ(edited.edited_at, 1002);
+  EXPECT_EQ(accounts_->CommentCounts({"2501.00001"}).value()["2501.00001"], 2);
+  ASSERT_TRUE(accounts_->DeleteComment(top.id, 1003).ok());
+  EXPECT_EQ(accounts_->FindComment(top.id).value()->deleted_at, 1003);
+  EXPECT_FALSE(accounts_->FindComment(top.id).value()->visible());
+  EXPECT_EQ(accounts_->CommentCounts({"2501.00001"}).value()["2501.00001"], 1);
+  EXPECT_EQ(accounts_->CommentsForPaper("2501.00001", false).value().size(), 1u);
+  EXPECT_EQ(accounts_->CommentsForPaper("2501.00001", true).value().size(), 2u);
+  EXPECT_EQ(accounts_->EditComment(424242, "x", 1).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(accounts_->DeleteComment(424242, 1).error().code, core::ErrorCode::kNotFound);
+}
+
 TEST_F(AccountStoreTest, APaperIsSubmittedOnce) {
   User ada = MakeUser("ada");
   ASSERT_TRUE(accounts_->RecordSubmission({"2501.00001", ada.id, "2025-01-02", 1000}).ok());

@@ -417,7 +417,7 @@ TEST_F(AccountRoutesTest, UpvoteToggleIsIdempotentAndAddsToHuggingFacesCount) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM upvotes"), 1);
   auto page = b.Get(day_page);
   EXPECT_NE(page->body.find("aria-pressed=\"true\""), std::string::npos);
-  EXPECT_NE(page->body.find(">" + std::to_string(kHfUpvotes + 1) + "</button>"), std::string::npos);
+  EXPECT_NE(page->body.find("<span class=\"n\">" + std::to_string(kHfUpvotes + 1) + "</span></button>"), std::string::npos);
 
   // No state: a toggle. An offsite "next" is not followed.
   auto toggle = b.PostForm(action, {{"csrf", csrf}, {"next", "//evil.example/"}});
@@ -439,6 +439,9 @@ TEST_F(AccountRoutesTest, UpvoteToggleIsIdempotentAndAddsToHuggingFacesCount) {
   auto paper = b.Get(std::string("/api/papers/") + kPaper);
   ASSERT_TRUE(paper);
   EXPECT_EQ(json::parse(paper->body)["upvotes"].get<int64_t>(), kHfUpvotes + 1) << paper->body;
+  // Hugging Face's day and today's local vote: two points, a chart.
+  EXPECT_NE(b.Get(std::string("/papers/") + kPaper)->body.find("<svg class=\"chart\" id=\"upvote-chart\""),
+            std::string::npos);
   // Old-style ids have their own route.
   auto old = b.PostForm(std::string("/papers/") + kOldStyle + "/upvote", {{"csrf", csrf}, {"state", "on"}});
   EXPECT_EQ(old->status, 303);
@@ -670,6 +673,152 @@ TEST_F(AccountRoutesTest, CommentsShowOnThePaperPageAndAdminsModerate) {
   auto day = NewBrowser().Get(std::string("/papers/date/") + kDay);
   EXPECT_EQ(day->body.find(std::string("data-paper-id=\"") + kPaper + "\""), std::string::npos);
   EXPECT_NE(day->body.find(std::string("data-paper-id=\"") + kOldStyle + "\""), std::string::npos);
+}
+
+TEST_F(AccountRoutesTest, CommentsTakeMarkdownRepliesEditsAndDeletionsAndCountsMatchThePage) {
+  Browser ada = NewBrowser();
+  ASSERT_TRUE(ada.SignUp("ada"));
+  Browser bob = NewBrowser();
+  ASSERT_TRUE(bob.SignUp("bob"));
+  const std::string paper = std::string("/papers/") + kPaper;
+  std::string csrf = ada.CsrfFrom(paper);
+  ASSERT_EQ(ada.PostForm(paper + "/comments", {{"csrf", csrf}, {"body", "*Nice*, see [code](https://github.com/x/y) and $\\alpha$"}})
+                ->status,
+            303);
+  const int64_t top = Count("SELECT MAX(id) FROM comments");
+  std::string html = NewBrowser().Get(paper)->body;
+  EXPECT_NE(html.find("<em>Nice</em>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"https://github.com/x/y\" rel=\"nofollow ugc noopener\">code</a>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"tex\">α</span>"), std::string::npos);
+
+  // Bob replies; a reply form names its parent.
+  std::string bob_csrf = bob.CsrfFrom(paper);
+  EXPECT_NE(bob.Get(paper)->body.find("name=\"reply_to\" value=\"" + std::to_string(top) + "\""), std::string::npos);
+  ASSERT_EQ(bob.PostForm(paper + "/comments", {{"csrf", bob_csrf}, {"body", "Agreed."}, {"reply_to", std::to_string(top)}})
+                ->status,
+            303);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM comments WHERE parent_id = " + std::to_string(top)), 1);
+  html = NewBrowser().Get(paper)->body;
+  EXPECT_NE(html.find("<ol class=\"replies\"><li class=\"comment reply\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"comment-count\">2 comments</p>"), std::string::npos);
+  // The day page's card counts what the paper page shows.
+  EXPECT_NE(NewBrowser().Get(std::string("/papers/date/") + kDay)->body.find("class=\"comment-link\">2 comments</a>"),
+            std::string::npos);
+
+  // Only the author edits or deletes; the page says "edited".
+  const std::string edit = "/comments/" + std::to_string(top) + "/edit";
+  EXPECT_EQ(bob.PostForm(edit, {{"csrf", bob_csrf}, {"body", "Bob was here"}})->status, 403);
+  EXPECT_EQ(ada.PostForm(edit, {{"body", "no token"}})->status, 403);
+  auto edited = ada.PostForm(edit, {{"csrf", csrf}, {"body", "Nice, **really**."}});
+  ASSERT_EQ(edited->status, 303);
+  EXPECT_EQ(edited->get_header_value("Location"), paper + "#comment-" + std::to_string(top));
+  html = NewBrowser().Get(paper)->body;
+  EXPECT_NE(html.find("<strong>really</strong>"), std::string::npos);
+  EXPECT_NE(html.find("(edited)"), std::string::npos);
+  // Ada sees Edit and Delete on hers only.
+  std::string ada_view = ada.Get(paper)->body;
+  EXPECT_NE(ada_view.find("action=\"/comments/" + std::to_string(top) + "/delete\""), std::string::npos);
+  EXPECT_EQ(ada_view.find("action=\"/comments/" + std::to_string(top + 1) + "/delete\""), std::string::npos);
+
+  // Deleting leaves a placeholder for the reply and the counts drop everywhere.
+  EXPECT_EQ(bob.PostForm("/comments/" + std::to_string(top) + "/delete", {{"csrf", bob_csrf}})->status, 403);
+  ASSERT_EQ(ada.PostForm("/comments/" + std::to_string(top) + "/delete", {{"csrf", csrf}})->status, 303);
+  html = NewBrowser().Get(paper)->body;
+  EXPECT_EQ(html.find("really"), std::string::npos);
+  EXPECT_NE(html.find("This comment was deleted by its author."), std::string::npos);
+  EXPECT_NE(html.find("Agreed."), std::string::npos);
+  EXPECT_NE(html.find("id=\"comment-count\">1 comment</p>"), std::string::npos);
+  EXPECT_NE(NewBrowser().Get(std::string("/papers/date/") + kDay)->body.find("class=\"comment-link\">1 comment</a>"),
+            std::string::npos);
+  auto api = json::parse(NewBrowser().Get(std::string("/api/papers/") + kPaper)->body);
+  EXPECT_EQ(api["numComments"].get<int64_t>(), 1);
+}
+
+TEST_F(AccountRoutesTest, SignedInPagesShareATemplateButEachViewerSeesTheirOwnVotesNameAndToken) {
+  Browser ada = NewBrowser();
+  ASSERT_TRUE(ada.SignUp("ada"));
+  Browser bob = NewBrowser();
+  ASSERT_TRUE(bob.SignUp("bob"));
+  const std::string day = std::string("/papers/date/") + kDay;
+  std::string ada_csrf = ada.CsrfFrom(day);
+  ASSERT_EQ(ada.PostForm(std::string("/papers/") + kPaper + "/upvote", {{"csrf", ada_csrf}, {"state", "on"}})->status, 303);
+  auto button = [](const std::string& html, const std::string& id) {
+    auto form = html.find("class=\"upvote inline\" data-paper-id=\"" + id + "\"");
+    auto end = html.find("</form>", form);
+    return form == std::string::npos ? std::string() : html.substr(form, end - form);
+  };
+  // Twice each, so the second answer comes from the shared template.
+  for (int round = 0; round < 2; ++round) {
+    std::string a = ada.Get(day)->body;
+    std::string b = bob.Get(day)->body;
+    EXPECT_NE(button(a, kPaper).find("aria-pressed=\"true\""), std::string::npos) << round;
+    EXPECT_NE(button(b, kPaper).find("aria-pressed=\"false\""), std::string::npos) << round;
+    EXPECT_NE(button(a, kOldStyle).find("aria-pressed=\"false\""), std::string::npos) << round;
+    EXPECT_NE(a.find("id=\"account-link\">ada</a>"), std::string::npos);
+    EXPECT_NE(b.find("id=\"account-link\">bob</a>"), std::string::npos);
+    std::string bob_csrf = bob.CsrfFrom(day);
+    EXPECT_NE(bob_csrf, ada_csrf);
+    EXPECT_EQ(b.find(ada_csrf), std::string::npos);
+    EXPECT_EQ(a.find(bob_csrf), std::string::npos);
+    // No marker is left in what either sees.
+    EXPECT_EQ(a.find('\x02'), std::string::npos);
+    EXPECT_EQ(b.find('\x03'), std::string::npos);
+  }
+  // The paper page's comments are the viewer's own: Delete only on one's own comment.
+  const std::string paper = std::string("/papers/") + kPaper;
+  ASSERT_EQ(ada.PostForm(paper + "/comments", {{"csrf", ada_csrf}, {"body", "mine"}})->status, 303);
+  const std::string del = "action=\"/comments/" + std::to_string(Count("SELECT MAX(id) FROM comments")) + "/delete\"";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_NE(ada.Get(paper)->body.find(del), std::string::npos);
+    EXPECT_EQ(bob.Get(paper)->body.find(del), std::string::npos);
+  }
+}
+
+TEST_F(AccountRoutesTest, SignedInHeaderHasSubmitAndTheFrontPageASubscribeBox) {
+  Browser anon = NewBrowser();
+  std::string front = anon.Get("/")->body;
+  EXPECT_NE(front.find("Get trending papers in your email inbox!"), std::string::npos);
+  EXPECT_NE(front.find("<form method=\"post\" action=\"/subscribe\" class=\"subscribe-box\""), std::string::npos);
+  EXPECT_EQ(front.find("id=\"submit-link\""), std::string::npos);
+  Browser ada = NewBrowser();
+  ASSERT_TRUE(ada.SignUp("ada"));
+  std::string signed_in = ada.Get("/")->body;
+  EXPECT_NE(signed_in.find("<a href=\"/submit\" class=\"button\" id=\"submit-link\">Submit</a>"), std::string::npos);
+  // The box carries the session's CSRF token, which the subscription route demands.
+  std::string csrf = ada.CsrfFrom("/");
+  auto box = signed_in.find("class=\"subscribe-box\"");
+  ASSERT_NE(box, std::string::npos);
+  EXPECT_NE(signed_in.find("name=\"csrf\" value=\"" + csrf + "\"", box), std::string::npos);
+  auto posted = ada.PostForm("/subscribe", {{"csrf", csrf}, {"email", "ada@example.org"}});
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 200) << posted->body.substr(0, 400);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM subscribers"), 1);
+}
+
+TEST_F(AccountRoutesTest, VersionedIdsArxivPathsAndHuggingFaceUrlsLeadToTheirPages) {
+  Browser anon = NewBrowser();
+  auto expect_redirect = [&](const std::string& from, const std::string& to) {
+    auto res = anon.Get(from);
+    ASSERT_TRUE(res) << from;
+    EXPECT_TRUE(res->status == 301 || res->status == 302) << from << " " << res->status;
+    EXPECT_EQ(res->get_header_value("Location"), to) << from;
+  };
+  expect_redirect(std::string("/papers/") + kPaper + "v1", std::string("/papers/") + kPaper);
+  expect_redirect(std::string("/papers/arXiv:") + kPaper, std::string("/papers/") + kPaper);
+  expect_redirect(std::string("/papers/") + kOldStyle + "v2", std::string("/papers/") + kOldStyle);
+  expect_redirect(std::string("/abs/") + kPaper + "v3", std::string("/papers/") + kPaper);
+  expect_redirect(std::string("/pdf/") + kPaper + "v1.pdf", std::string("/papers/") + kPaper);
+  expect_redirect(std::string("/abs/") + kOldStyle, std::string("/papers/") + kOldStyle);
+  expect_redirect("/papers/trending", "/trending");
+  expect_redirect(std::string("/papers/date?day=") + kDay, std::string("/papers/date/") + kDay);
+  expect_redirect(std::string("/papers?date=") + kDay, std::string("/papers/date/") + kDay);
+  EXPECT_EQ(anon.Get("/papers/date?day=2025-02-30")->status, 400);
+  EXPECT_EQ(anon.Get("/abs/not-an-id")->status, 404);
+  EXPECT_EQ(anon.Get("/papers/not-an-id")->status, 400);
+  // Day pages carry a date picker.
+  std::string day = anon.Get(std::string("/papers/date/") + kDay)->body;
+  EXPECT_NE(day.find("<input type=\"date\" id=\"day-picker\" name=\"day\" value=\"" + std::string(kDay) + "\""),
+            std::string::npos);
 }
 
 TEST_F(AccountRoutesTest, HostileTitlesCommentsAndQueriesAreNeverEchoedAsMarkup) {

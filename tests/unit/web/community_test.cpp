@@ -61,5 +61,45 @@ TEST(TextParagraphsTest, CleansEscapesAndSplitsParagraphs) {
   EXPECT_EQ(TextParagraphs("").str(), "");
 }
 
+TEST_F(CommentTextTest, TheLimitIsCountedInCharactersNotBytes) {
+  std::string umlauts;
+  for (size_t i = 0; i < kMaxCommentChars; ++i) umlauts += "\xC3\xBC";  // ü: two bytes, one character
+  EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", umlauts, 1000).ok());
+  auto over = AddComment(*accounts_, ada_, "2501.00001", umlauts + "x", 1000);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, core::ErrorCode::kInvalidInput);
+  EXPECT_NE(over.error().message.find("5001"), std::string::npos) << over.error().message;
+}
+
+TEST_F(CommentTextTest, RepliesGoOneLevelDeepAndOnlyToVisibleCommentsOfThePaper) {
+  auto top = AddComment(*accounts_, ada_, "2501.00001", "Top", 1000).value();
+  auto reply = AddComment(*accounts_, ada_, "2501.00001", "Reply", 1001, top.id).value();
+  EXPECT_EQ(reply.parent_id, top.id);
+  // A reply to a reply joins the same top-level comment.
+  auto deeper = AddComment(*accounts_, ada_, "2501.00001", "Reply to the reply", 1002, reply.id).value();
+  EXPECT_EQ(deeper.parent_id, top.id);
+  EXPECT_EQ(AddComment(*accounts_, ada_, "2501.00001", "x", 1003, 424242).error().code, core::ErrorCode::kNotFound);
+  ASSERT_TRUE(DeleteComment(*accounts_, ada_, top.id, 1004).ok());
+  EXPECT_EQ(AddComment(*accounts_, ada_, "2501.00001", "x", 1005, top.id).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_F(CommentTextTest, OnlyTheAuthorEditsOrDeletesAndAnEditIsCleanedLikeAComment) {
+  store::NewUser other;
+  other.name = "bob";
+  Identity bob;
+  bob.user = accounts_->CreateUser(other, 1).value();
+  auto mine = AddComment(*accounts_, ada_, "2501.00001", "Mine", 1000).value();
+  EXPECT_EQ(EditComment(*accounts_, bob, mine.id, "Bob's now", 1001).error().code, core::ErrorCode::kUnauthorized);
+  EXPECT_EQ(DeleteComment(*accounts_, bob, mine.id, 1001).error().code, core::ErrorCode::kUnauthorized);
+  auto edited = EditComment(*accounts_, ada_, mine.id, Bytes("  Better\0 now  "), 1002);
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+  EXPECT_EQ(edited->body, "Better now");
+  EXPECT_EQ(edited->edited_at, 1002);
+  EXPECT_EQ(EditComment(*accounts_, ada_, mine.id, "   ", 1003).error().code, core::ErrorCode::kInvalidInput);
+  ASSERT_TRUE(DeleteComment(*accounts_, ada_, mine.id, 1004).ok());
+  EXPECT_EQ(EditComment(*accounts_, ada_, mine.id, "again", 1005).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(accounts_->CommentCounts({"2501.00001"}).value().count("2501.00001"), 0u);
+}
+
 }  // namespace
 }  // namespace paperfeed::web

@@ -63,10 +63,12 @@ TEST(DailyListCalendarTest, NewYorkDaysAcrossTheAutumnChangeAndBefore2007) {
 }
 
 TEST(DailyListTrendingTest, NewerAndMoreUpvotedScoresHigher) {
-  EXPECT_GT(TrendingScore(10, 1), TrendingScore(10, 48));
-  EXPECT_GT(TrendingScore(20, 24), TrendingScore(10, 24));
-  EXPECT_GT(TrendingScore(0, 0), 0.0);
-  EXPECT_DOUBLE_EQ(TrendingScore(7, 2), 8.0 / 8.0);  // (7+1)/(2+2)^1.5 = 8/8
+  EXPECT_GT(TrendingScore(10, 0, 0), TrendingScore(10, 0, 2));
+  EXPECT_GT(TrendingScore(20, 0, 1), TrendingScore(10, 0, 1));
+  EXPECT_GT(TrendingScore(0, 0, 0), 0.0);
+  EXPECT_DOUBLE_EQ(TrendingScore(7, 0, 3), 8.0 / 8.0);  // (7+1)/(3+1)^1.5 = 8/8
+  // A local upvote weighs three of the source's.
+  EXPECT_DOUBLE_EQ(TrendingScore(0, 1, 0), TrendingScore(3, 0, 0));
 }
 
 class DailyListTest : public testing::CatalogueTest {
@@ -122,22 +124,67 @@ TEST_F(DailyListTest, HiddenEntriesAndEmptyDaysAreSkipped) {
   EXPECT_EQ(list.Entries({"2026-08-22", "2026-08-22"}, DailySort::kUpvotes, 10, 0)->total, 0);
 }
 
-TEST_F(DailyListTest, TrendingFavoursRecentUpvotesAndStopsTheClockOnAnArchive) {
-  Add("2608.00001", "2026-08-10", 50);  // older, more upvotes
-  Add("2608.00002", "2026-08-20", 20);  // newer
-  Add("2608.00003", "2026-07-01", 500);  // outside the 14-day window
+TEST_F(DailyListTest, TrendingFavoursRecentUpvotesOverListDays) {
+  Add("2608.00001", "2026-08-10", 50);  // two list days ago, more upvotes
+  Add("2608.00002", "2026-08-20", 20);  // the newest list
+  Add("2608.00003", "2026-08-19", 0);
   DailyList list(catalogue_->database());
   int64_t now = NewYorkDayStart("2026-08-21");
   auto trending = list.Trending(now, 10, 0);
   ASSERT_TRUE(trending.ok());
-  ASSERT_EQ(trending->items.size(), 2u);
-  EXPECT_EQ(trending->items[0].paper.id, "2608.00002");
+  ASSERT_EQ(trending->items.size(), 3u);
+  EXPECT_EQ(trending->items[0].paper.id, "2608.00002");  // 21/1 > 51/5.2
+  EXPECT_EQ(trending->items[1].paper.id, "2608.00001");
   EXPECT_GT(trending->items[0].trending_score, trending->items[1].trending_score);
-  // A year later the archive still shows what was trending when its newest list came out.
-  auto later = list.Trending(now + 365 * 86400, 10, 0);
-  ASSERT_TRUE(later.ok());
-  ASSERT_EQ(later->items.size(), 2u);
-  EXPECT_EQ(later->items[0].paper.id, "2608.00002");
+}
+
+TEST_F(DailyListTest, TrendingOnAStaleCatalogueShowsItsNewestLists) {
+  // The newest list is a year old: the window ends there, not at the wall clock.
+  for (int i = 0; i < 20; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "2508.%05d", i + 1);
+    Add(id, AddDays("2025-08-01", i), 10 + i);
+  }
+  DailyList list(catalogue_->database());
+  auto trending = list.Trending(NewYorkDayStart("2026-12-01"), 50, 0);
+  ASSERT_TRUE(trending.ok());
+  EXPECT_EQ(trending->total, kTrendingWindowDays);  // one paper on each of the 14 newest list days
+  EXPECT_EQ(trending->items.front().paper.id, "2508.00020");
+  auto window = list.TrendingWindow(NewYorkDayStart("2026-12-01"));
+  ASSERT_TRUE(window.ok() && window.value());
+  EXPECT_EQ(window.value()->last, "2025-08-20");
+  EXPECT_EQ(window.value()->first, "2025-08-07");
+}
+
+TEST_F(DailyListTest, FreshSubmissionsWithoutVotesJoinTrendingInsteadOfReplacingIt) {
+  for (int i = 0; i < 10; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "2508.%05d", i + 1);
+    Add(id, AddDays("2025-08-01", i % 3), 40 + i);
+  }
+  // Today, a year later, four papers are submitted and nobody has voted yet.
+  const std::string today = "2026-12-01";
+  for (int i = 0; i < 4; ++i) Add("2612.0000" + std::to_string(i + 1), today, 0);
+  DailyList list(catalogue_->database());
+  auto trending = list.Trending(NewYorkDayStart(today) + 3600, 50, 0);
+  ASSERT_TRUE(trending.ok());
+  EXPECT_EQ(trending->total, 14);
+  int fresh_on_top = 0;
+  for (int i = 0; i < 4; ++i) fresh_on_top += trending->items[i].entry.day == today;
+  EXPECT_LT(fresh_on_top, 4);
+  // The earlier lists rank above the zero-vote newcomers: (40 + 1) / 2^1.5 > 1 / 1^1.5.
+  EXPECT_NE(trending->items[0].entry.day, today);
+}
+
+TEST_F(DailyListTest, SortTrendingOverARangeUsesTheSameScore) {
+  Add("2608.00001", "2026-08-18", 40);
+  Add("2608.00002", "2026-08-20", 10);
+  DailyList list(catalogue_->database());
+  auto page = list.Entries({"2026-08-17", "2026-08-20"}, DailySort::kTrending, 10, 0);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_DOUBLE_EQ(page->items[0].trending_score, TrendingScore(40, 0, 1));  // 41/2^1.5 = 14.5 > 11/1
+  EXPECT_EQ(page->items[0].paper.id, "2608.00001");
 }
 
 TEST_F(DailyListTest, PapersInCategoryMatchWholeNamesAndArchives) {

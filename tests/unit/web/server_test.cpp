@@ -185,7 +185,8 @@ TEST_F(ServerTest, WeekAndMonthPagesGatherTheirDays) {
 
 TEST_F(ServerTest, TrendingPageStatesItsFormula) {
   std::string html = Body("/trending");
-  EXPECT_NE(html.find("(upvotes + 1) / (age in hours + 2)^1.5"), std::string::npos);
+  EXPECT_NE(html.find("(Hugging Face upvotes + 3 × this site&#39;s upvotes + 1) / (list days ago + 1)^1.5"), std::string::npos)
+      << html.substr(html.find("trending-formula"), 400);
   EXPECT_GT(CardIds(html).size(), 5u);
 }
 
@@ -197,7 +198,9 @@ TEST_F(ServerTest, PaperPageShowsAbstractAuthorsLinksAndChart) {
   EXPECT_NE(html.find("href=\"https://arxiv.org/pdf/hep-th/9901001\""), std::string::npos);
   EXPECT_NE(html.find("href=\"https://github.com/example/repo\""), std::string::npos);
   EXPECT_NE(html.find("<span class=\"stars\">42</span>"), std::string::npos);
-  EXPECT_NE(html.find("<svg class=\"chart\" id=\"upvote-chart\""), std::string::npos);
+  // One day of history (Hugging Face's count, no local votes) is said, not drawn as a flat line.
+  EXPECT_NE(html.find("id=\"upvote-chart-note\">One day of history: "), std::string::npos);
+  EXPECT_EQ(html.find("<svg class=\"chart\""), std::string::npos);
   // TeX made readable: \mathcal{O}(n^2) and \alpha \leq 1.
   EXPECT_NE(html.find("<span class=\"tex\">O(n<sup>2</sup>)</span>"), std::string::npos);
   EXPECT_NE(html.find("α ≤ 1"), std::string::npos);
