@@ -225,6 +225,15 @@ CREATE TABLE unsubscribed_links (
   at INTEGER NOT NULL
 );
 )SQL"},
+      {13, "sign-up attempts", R"SQL(
+-- Sign-ups per client address, for the sliding-window limit (web/auth): one row per attempt that
+-- passed the cheap checks, recorded before its password is hashed. Rows leave after the window.
+CREATE TABLE signup_attempts (
+  ip TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX signup_attempts_ip ON signup_attempts(ip, at);
+)SQL"},
   };
   return kMigrations;
 }

@@ -348,7 +348,7 @@ void SendSignUpForm(const AccountState& state, const Request& req, Response& res
       "name=\"email\" value=\"{}\" maxlength=\"254\" autocomplete=\"email\"></p>"
       "<p><label for=\"signup-password\">Password</label> <input id=\"signup-password\" type=\"password\" "
       "name=\"password\" required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"> "
-      "<small>at least 8 characters</small></p>"
+      "<small>at least 8 characters; not a common word or pattern</small></p>"
       "<p><button type=\"submit\" id=\"signup-submit\">Create account</button></p></form>"
       "<p>Have an account? <a href=\"/login?next={}\">Log in</a>.</p></section>",
       closed, ErrorNote(v.error), token, v.next, v.name, v.display_name, v.email, UrlEncode(v.next));
@@ -564,9 +564,12 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     SignUpValues v{req.Param("name"), req.Param("display_name"), req.Param("email"), LocalTarget(req.Param("next")), ""};
     if (!AnonymousFormCsrfOk(req)) return ForbiddenPage(res, ctx);
     store::AccountStore accounts(ctx.database());
-    auto user = state->auth.SignUp(accounts, {v.name, req.Param("password"), v.display_name, v.email});
+    int64_t retry_after = 0;
+    auto user = state->auth.SignUp(accounts, {v.name, req.Param("password"), v.display_name, v.email}, ClientIp(req),
+                                   &retry_after);
     if (!user) {
       v.error = user.error().message;
+      if (user.error().code == ErrorCode::kRateLimited) res.SetHeader("Retry-After", std::to_string(retry_after));
       return SendSignUpForm(*state, req, res, ctx, v, StatusForPageError(user.error()));
     }
     auto session = state->auth.OpenSession(accounts, user.value());

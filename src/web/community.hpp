@@ -14,7 +14,9 @@
 
 namespace paperfeed::web {
 
-inline constexpr size_t kMaxCommentBytes = 5000;
+// What the comment box promises: 5,000 characters (Unicode code points, not bytes: 5,000 × "é" is
+// 10,000 bytes and fits).
+inline constexpr size_t kMaxCommentCharacters = 5000;
 
 // Brings a paper the catalogue lacks into it (the arXiv API, by id). True when it is there after
 // the call, false when the source has no such paper; an error when the source could not be asked.
@@ -28,7 +30,7 @@ core::Result<std::string> NormalisePaperId(std::string_view text);
 core::Result<bool> SetUpvote(store::AccountStore& store, const Identity& who, const std::string& paper_id,
                              bool upvoted, int64_t now);
 
-// Adds a comment of 1 to kMaxCommentBytes bytes (cleaned with core::SanitiseText, line breaks kept,
+// Adds a comment of 1 to kMaxCommentCharacters characters (cleaned with core::SanitiseText, line breaks kept,
 // and trimmed) to an existing paper.
 core::Result<store::CommentRecord> AddComment(store::AccountStore& store, const Identity& who,
                                               const std::string& paper_id, const std::string& body, int64_t now);
