@@ -107,7 +107,8 @@ void Health(const Request&, Response& res, Context& ctx) {
   if (!latest) return SetJsonError(res, 503, "unavailable", "database: " + latest.error().message);
   res.SetJson({{"status", "ok"},
                {"latestDay", latest.value() ? nlohmann::json(**latest) : nlohmann::json(nullptr)},
-               {"search", SearchAvailable(ctx)}});
+               {"search", SearchAvailable(ctx)},
+               {"searchIndex", SearchIndexStateName(ctx.site().SearchState())}});
   res.cache = CachePolicy::kNoStore;
 }
 

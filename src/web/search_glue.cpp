@@ -11,7 +11,12 @@
 namespace paperfeed::web {
 namespace {
 
-core::Error Unavailable() {
+core::Error Unavailable(Context& ctx) {
+  // serve builds a missing index in the background and answers everything else meanwhile.
+  if (ctx.site().SearchState() == SearchIndexState::kWarming)
+    return core::MakeError(core::ErrorCode::kUnavailable,
+                           "the search index is warming up: it is being built from the catalogue; try again in a "
+                           "minute (everything else on the site works meanwhile)");
   return core::MakeError(core::ErrorCode::kUnavailable,
                          "search is not available on this server: the search indexes are missing or failed to open "
                          "(see the server log; build them with the search commands)");
@@ -75,7 +80,7 @@ core::Result<SearchQuery> ParseSearchQuery(const Request& req, int default_limit
 core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bool snippets) {
   if (query.q.empty()) return SearchOutcome{};
 #ifdef PAPERFEED_HAVE_SEARCH
-  if (!ctx.search()) return Unavailable();
+  if (!ctx.search()) return Unavailable(ctx);
   search::SearchOptions options;
   options.mode = query.mode == "keyword"    ? search::SearchMode::kKeyword
                  : query.mode == "semantic" ? search::SearchMode::kSemantic
@@ -97,23 +102,21 @@ core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bo
   out.mode_used = search::SearchModeName(results->mode_used);
   return out;
 #else
-  (void)ctx;
   (void)snippets;
-  return Unavailable();
+  return Unavailable(ctx);
 #endif
 }
 
 core::Result<std::vector<FoundPaper>> RunSimilar(Context& ctx, const std::string& id, int limit) {
 #ifdef PAPERFEED_HAVE_SEARCH
-  if (!ctx.search()) return Unavailable();
+  if (!ctx.search()) return Unavailable(ctx);
   auto hits = ctx.search()->Similar(id, limit);
   if (!hits) return hits.error();
   return LoadHits(ctx, hits.value());
 #else
-  (void)ctx;
   (void)id;
   (void)limit;
-  return Unavailable();
+  return Unavailable(ctx);
 #endif
 }
 
