@@ -47,6 +47,7 @@ class OpenService final : public SearchService {
       auto own = store::OpenSqliteCatalogue(path);
       if (own) maintenance_catalogue_ = std::move(own.value());
     }
+    on_stage_ = options.on_maintenance_stage;
     auto backend = MakeSemanticBackend(keyword_->dir(), catalogue_, *keyword_, options);
     if (!backend) return backend.error();
     semantic_ = std::move(backend.value());
@@ -193,6 +194,7 @@ class OpenService final : public SearchService {
     auto [catalogue, db_lock] = MaintenanceCatalogue();
     auto read = keyword_->CatchUp(catalogue, false);
     if (!read) return read.error();
+    if (on_stage_) on_stage_("keyword-caught-up");
     if (semantic_) {
       if (auto r = semantic_->CatchUp(catalogue, *keyword_, false); !r) return r.error();
     }
@@ -237,6 +239,7 @@ class OpenService final : public SearchService {
   std::unique_ptr<SemanticBackend> semantic_;
   std::unique_ptr<store::Catalogue> maintenance_catalogue_;
   std::mutex maintenance_mutex_;  // one CatchUp or Rebuild at a time
+  std::function<void(std::string_view)> on_stage_;  // SemanticOptions::on_maintenance_stage (tests)
   // The catalogue's connection and prepared statements serve one caller at a time.
   std::mutex catalogue_mutex_;
 };

@@ -16,9 +16,10 @@ struct SemanticOptions {
   std::string model_dir;
   int model_threads = 2;      // CPU threads of the pretrained encoder
   int model_batch_size = 32;  // papers per forward pass
-  // Tests only: called during maintenance at named points ("semantic-built": a retrained generation
-  // is complete and about to be swapped in), without any lock a search needs, so a test can hold
-  // maintenance there and show that searches still complete.
+  // Tests only: called during maintenance at named points, without any lock a search needs, so a
+  // test can hold maintenance there and show that searches still complete: "keyword-caught-up"
+  // (the keyword index has swapped in an update; the semantic catch-up comes next) and
+  // "semantic-built" (a retrained generation is complete and about to be swapped in).
   std::function<void(std::string_view stage)> on_maintenance_stage;
 };
 

@@ -599,12 +599,13 @@ Result<int64_t> AccountStore::BeginSignUpAttempt(const std::string& ip, int64_t 
   // cannot all count "fewer than the limit" and all go on to hash a password.
   Transaction tx(db_);
   if (!tx.began()) return tx.begin_error();
+  // The window is (now - window_seconds, now]: an attempt exactly one window old has left it.
   const int64_t since = now - window_seconds;
-  auto prune = db_.Prepare("DELETE FROM signup_attempts WHERE at < ?");
+  auto prune = db_.Prepare("DELETE FROM signup_attempts WHERE at <= ?");
   if (!prune) return prune.error();
   prune->Bind(1, since);
   if (auto r = prune->Run(); !r) return r.error();
-  auto s = db_.Prepare("SELECT COUNT(*), COALESCE(MIN(at), 0) FROM signup_attempts WHERE ip = ? AND at >= ?");
+  auto s = db_.Prepare("SELECT COUNT(*), COALESCE(MIN(at), 0) FROM signup_attempts WHERE ip = ? AND at > ?");
   if (!s) return s.error();
   s->Bind(1, ip).Bind(2, since);
   auto row = s->Step();

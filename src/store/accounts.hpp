@@ -178,7 +178,7 @@ class AccountStore {
 
   // Sign-up attempts, for the per-address limit (migration 13). In one write transaction, so
   // concurrent sign-ups from one address count each other: when fewer than `max_attempts` were
-  // recorded for `ip` in the window [now - window_seconds, now], records this one and returns 0;
+  // recorded for `ip` in the window (now - window_seconds, now], records this one and returns 0;
   // otherwise records nothing and returns the seconds until the oldest of them leaves the window.
   // Also forgets attempts older than the window.
   core::Result<int64_t> BeginSignUpAttempt(const std::string& ip, int64_t now, int64_t window_seconds,
