@@ -1,8 +1,9 @@
-// Shared test helpers: temporary directories, fresh catalogues, shared data paths.
+// Shared test helpers: temporary directories, fresh catalogues, fixture paths.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -36,7 +37,20 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline std::string SharedData(const std::string& relative) { return std::string(PAPERFEED_SHARED_DATA) + "/" + relative; }
+// A file under tests/fixtures: small slices of real data, each folder with its licence note.
+inline std::string Fixture(const std::string& relative) {
+  return std::string(PAPERFEED_SOURCE_DIR) + "/tests/fixtures/" + relative;
+}
+// A file of the full real data ($PAPERFEED_REAL_DATA, e.g. ../shared/data): only the tests under
+// tests/real_data (ctest label real-data) read it, and they are registered only when it is set.
+inline std::string RealData(const std::string& relative) {
+  const char* root = std::getenv("PAPERFEED_REAL_DATA");
+  if (root == nullptr || *root == '\0') {
+    ADD_FAILURE() << "PAPERFEED_REAL_DATA is not set: point it at the real data folder (../shared/data)";
+    return relative;
+  }
+  return std::string(root) + "/" + relative;
+}
 inline std::string SourceFile(const std::string& relative) { return std::string(PAPERFEED_SOURCE_DIR) + "/" + relative; }
 
 inline std::string ReadFile(const std::string& path) {

@@ -1,6 +1,7 @@
 // The catalogue verbs: ingest, stats, show.
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "api/paper_json.hpp"
@@ -8,6 +9,7 @@
 #include "cli/ingest_summary.hpp"
 #include "core/arxiv_id.hpp"
 #include "core/progress.hpp"
+#include "core/text.hpp"
 #include "ingest/ingester.hpp"
 #include "ingest/parsers.hpp"
 
@@ -89,6 +91,32 @@ void RegisterStats(CommandRegistry& r) {
   });
 }
 
+// A paper as a person reads it on a terminal: the title, who and when, where to read it, the
+// abstract, and its days in the daily list.
+void PrintPaper(const core::Paper& p, const std::vector<core::DailyEntry>& days) {
+  std::cout << core::NormaliseWhitespace(p.title) << "\n";
+  std::cout << "arXiv:" << p.id << (p.latest_version > 0 ? "v" + std::to_string(p.latest_version) : "") << "  "
+            << (p.categories.empty() ? "(no categories yet)" : "");
+  for (size_t i = 0; i < p.categories.size(); ++i) std::cout << (i ? " " : "") << p.categories[i];
+  std::cout << "\n";
+  std::string authors;
+  for (size_t i = 0; i < p.authors.size(); ++i) authors += (i ? ", " : "") + p.authors[i];
+  if (!authors.empty()) std::cout << "Authors:   " << authors << "\n";
+  if (!p.published.empty()) std::cout << "Published: " << p.published.substr(0, 10);
+  if (!p.updated.empty() && p.updated.substr(0, 10) != p.published.substr(0, 10))
+    std::cout << ", updated " << p.updated.substr(0, 10);
+  if (!p.published.empty()) std::cout << "\n";
+  std::cout << "Links:     https://arxiv.org/abs/" << p.id;
+  if (p.github_repo) std::cout << "  " << *p.github_repo << (p.github_stars ? " (" + std::to_string(*p.github_stars) + " stars)" : "");
+  if (p.project_page) std::cout << "  " << *p.project_page;
+  std::cout << "\n";
+  for (const auto& d : days) {
+    std::cout << "Daily:     " << d.day << ", " << d.upvotes << " upvotes"
+              << (d.submitted_by.empty() ? "" : ", submitted by " + d.submitted_by) << "\n";
+  }
+  if (!p.abstract.empty()) std::cout << "\n" << core::NormaliseWhitespace(p.abstract) << "\n";
+}
+
 void RegisterShow(CommandRegistry& r) {
   struct Options {
     std::string id;
@@ -114,11 +142,10 @@ void RegisterShow(CommandRegistry& r) {
       }
       auto daily = catalogue.value()->DailyEntriesForPaper(id->base);
       if (!daily) return ReportError(daily.error());
-      auto json = api::PaperToJson(paper.value()->paper, daily.value());
       if (options->json) {
-        PrintJson(json);
+        PrintJson(api::PaperToJson(paper.value()->paper, daily.value()));
       } else {
-        std::cout << json.dump(2) << "\n";
+        PrintPaper(paper.value()->paper, daily.value());
       }
       return kExitOk;
     };
@@ -131,6 +158,13 @@ void RegisterDbCheck(CommandRegistry& r) {
   cmd->add_flag("--json", *json, "Print {\"integrity\": \"ok\"} or the problems found");
   cmd->callback([json, &r] {
     r.run = [json, &globals = r.globals] {
+      // Opening would create an empty database and call it consistent.
+      std::error_code ec;
+      if (!std::filesystem::exists(globals.db_path, ec)) {
+        return ReportError(core::MakeError(core::ErrorCode::kNotFound,
+                                           globals.db_path + " does not exist: nothing to check. Name the database "
+                                           "with --db PATH (or [server] database; see 'paperfeed config check')"));
+      }
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
       auto result = catalogue.value()->CheckIntegrity();

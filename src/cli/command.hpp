@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "cli/config.hpp"
@@ -15,6 +16,7 @@ namespace paperfeed::cli {
 // Exit codes: 0 success, 1 failure, 2 bad usage (CLI11), 3 done but some records were rejected.
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
 constexpr int kExitRejected = 3;
 
 // Options every verb sees (paperfeed [--db PATH] VERB ...).
@@ -53,6 +55,14 @@ void RegisterConfigCommands(CommandRegistry& registry);      // config check
 // The mail side of `serve` (outbox delivery and the digest scheduler, configured like `digest run`);
 // runs until the returned handle is destroyed. nullptr (with a message on stderr) when mail is off.
 std::shared_ptr<void> StartMailForServe(const Config& config);
+
+// "unknown command 'serv'; did you mean 'serve'? ..." when the first word after the global options
+// names no verb; nothing when it does (CLI11 then parses as usual).
+std::optional<std::string> UnknownVerbMessage(const CLI::App& app, int argc, const char* const* argv);
+
+// The daily harvest of `serve` ([harvest] sets and hf_daily at [harvest] time); runs until the
+// returned handle is destroyed. nullptr when [harvest] names nothing (or, with a message, on error).
+std::shared_ptr<void> StartHarvestForServe(const Config& config);
 
 // Adds an option whose value overrides configuration key `key` (recorded as coming from `flag`).
 CLI::Option* AddConfigFlag(CLI::App* cmd, GlobalOptions& globals, const std::string& flag, const std::string& key,

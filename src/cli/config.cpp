@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "core/text.hpp"
+#include "mail/time_zone.hpp"
 
 namespace paperfeed::cli {
 namespace {
@@ -100,6 +101,32 @@ KeyRow Ranged(std::string name, std::string env, std::string help, Field field, 
 }
 
 #define PF_FIELD(expr) [](Config & c) -> auto& { return c.expr; }
+
+// A list key: a TOML array of strings, or one string of items separated by commas or spaces.
+template <typename Field>
+KeyRow ListOf(std::string name, std::string env, std::string help, Field field) {
+  KeyRow row{{std::move(name), std::move(env), std::move(help)}, nullptr, nullptr};
+  row.set = [field](Config& c, const std::string& v) {
+    auto& list = field(c);
+    list.clear();
+    std::string item;
+    for (char ch : v + ",") {
+      if (ch == ',' || ch == ' ') {
+        if (!item.empty()) list.push_back(item);
+        item.clear();
+      } else {
+        item += ch;
+      }
+    }
+    return true;
+  };
+  row.get = [field](const Config& c) {
+    std::string out;
+    for (const auto& item : field(const_cast<Config&>(c))) out += (out.empty() ? "" : ",") + item;
+    return out;
+  };
+  return row;
+}
 
 const std::vector<KeyRow>& Rows() {
   static const std::vector<KeyRow> rows = [] {
@@ -198,26 +225,9 @@ const std::vector<KeyRow>& Rows() {
                        PF_FIELD(accounts.auth.default_token_days), 1, 3650));
     r.push_back(Ranged("accounts.token_max_days", "PAPERFEED_TOKEN_MAX_DAYS", "The longest lifetime of an API token, days",
                        PF_FIELD(accounts.auth.max_token_days), 1, 3650));
-    r.push_back({{"server.trusted_proxies", "PAPERFEED_TRUSTED_PROXIES",
-                  "Reverse proxies (numeric addresses, comma-separated) whose X-Forwarded-For names the client"},
-                 [](Config& c, const std::string& v) {
-                   c.trusted_proxies.clear();
-                   std::string item;
-                   for (char ch : v + ",") {
-                     if (ch == ',' || ch == ' ') {
-                       if (!item.empty()) c.trusted_proxies.push_back(item);
-                       item.clear();
-                     } else {
-                       item += ch;
-                     }
-                   }
-                   return true;
-                 },
-                 [](const Config& c) {
-                   std::string out;
-                   for (const auto& p : c.trusted_proxies) out += (out.empty() ? "" : ",") + p;
-                   return out;
-                 }});
+    r.push_back(ListOf("server.trusted_proxies", "PAPERFEED_TRUSTED_PROXIES",
+                       "Reverse proxies (numeric addresses, comma-separated) whose X-Forwarded-For names the client",
+                       PF_FIELD(trusted_proxies)));
     r.push_back({{"accounts.arxiv_api_url", "PAPERFEED_ARXIV_API_URL",
                   "Where submissions of unknown papers fetch their metadata (\"off\" turns it off)"},
                  [](Config& c, const std::string& v) {
@@ -286,6 +296,28 @@ const std::vector<KeyRow>& Rows() {
                   "HMAC key of the links in mails (\"\" = a random key kept in the database)"},
                  [](Config& c, const std::string& v) { return (c.mail.link_secret = v), true; },
                  [](const Config& c) { return c.mail.link_secret.empty() ? std::string() : std::string("(set)"); }});
+    // [harvest]
+    r.push_back(ListOf("harvest.sets", "PAPERFEED_HARVEST_SETS",
+                       "arXiv sets serve harvests daily over OAI-PMH (cs, math, physics:hep-th, ...; none: no harvest)",
+                       PF_FIELD(harvest.sets)));
+    r.push_back(Of("harvest.time", "PAPERFEED_HARVEST_TIME",
+                   "Local time of day of the daily harvest, HH:MM (arXiv announces at 20:00 New York time)",
+                   PF_FIELD(harvest.time)));
+    r.push_back(Of("harvest.time_zone", "PAPERFEED_HARVEST_TIME_ZONE", "IANA time zone of harvest.time",
+                   PF_FIELD(harvest.time_zone)));
+    r.push_back(Of("harvest.oai_url", "PAPERFEED_HARVEST_OAI_URL", "OAI-PMH endpoint", PF_FIELD(harvest.oai_url)));
+    r.push_back(Of("harvest.hf_daily", "PAPERFEED_HARVEST_HF_DAILY",
+                   "Also fetch Hugging Face's daily list (today's and yesterday's) at harvest time",
+                   PF_FIELD(harvest.hf_daily)));
+    r.push_back(Of("harvest.hf_url", "PAPERFEED_HARVEST_HF_URL", "Hugging Face's daily-papers API",
+                   PF_FIELD(harvest.hf_url)));
+    r.push_back(Of("harvest.delay_seconds", "PAPERFEED_HARVEST_DELAY",
+                   "Seconds between requests to arXiv (3: arXiv's terms of use)", PF_FIELD(harvest.delay_seconds)));
+    r.push_back(Of("harvest.retry_seconds", "PAPERFEED_HARVEST_RETRY",
+                   "First retry of a failed source, seconds; doubled after each failure, at most 6 h",
+                   PF_FIELD(harvest.retry_seconds)));
+    r.push_back(Of("harvest.first_days", "PAPERFEED_HARVEST_FIRST_DAYS",
+                   "Days back a set's first harvest starts", PF_FIELD(harvest.first_days)));
     return r;
   }();
   return rows;
@@ -307,6 +339,15 @@ bool NodeText(const toml::node& node, std::string* out) {
     return (*out = s.str()), true;
   }
   if (auto b = node.as_boolean()) return (*out = BoolText(b->get())), true;
+  if (auto a = node.as_array()) {  // list keys: an array of strings
+    out->clear();
+    for (const auto& item : *a) {
+      auto s = item.as_string();
+      if (!s) return false;
+      *out += (out->empty() ? "" : ",") + s->get();
+    }
+    return true;
+  }
   return false;
 }
 
@@ -344,6 +385,15 @@ core::Result<void> ApplyFile(const std::string& path, Config& config) {
 }
 
 }  // namespace
+
+core::Result<int> HarvestConfig::Minutes() const {
+  int h = -1, m = -1;
+  if (time.size() == 5 && time[2] == ':' && ParseInt(time.substr(0, 2), &h) && ParseInt(time.substr(3, 2), &m) &&
+      h >= 0 && h < 24 && m >= 0 && m < 60) {
+    return h * 60 + m;
+  }
+  return MakeError(ErrorCode::kInvalidInput, "[harvest] time '" + time + "' must be HH:MM, e.g. 21:00");
+}
 
 std::string Config::EffectivePublicBaseUrl() const {
   std::string url = public_base_url.empty() ? "http://" + listen : public_base_url;
@@ -402,9 +452,13 @@ core::Result<Config> LoadConfig(const ConfigInputs& inputs) {
                                                    std::to_string(config.accounts.auth.default_token_days) +
                                                    ") is above accounts.token_max_days (" +
                                                    std::to_string(config.accounts.auth.max_token_days) + ")");
+  std::string where = config.file.empty() ? "configuration" : config.file;
   if (auto r = config.mail.Validate(); !r) {
-    std::string where = config.file.empty() ? "configuration" : config.file;
     return MakeError(r.error().code, where + ": [mail] " + r.error().message);
+  }
+  if (auto r = config.harvest.Minutes(); !r) return MakeError(r.error().code, where + ": " + r.error().message);
+  if (auto zone = mail::TimeZone::Load(config.harvest.time_zone); !zone) {
+    return MakeError(zone.error().code, where + ": [harvest] time_zone: " + zone.error().message);
   }
   return config;
 }

@@ -13,6 +13,23 @@
 
 namespace paperfeed::cli {
 
+// [harvest]: the daily refresh `serve` runs (ingest/harvest_scheduler).
+struct HarvestConfig {
+  std::vector<std::string> sets;                // arXiv OAI-PMH sets; none: no arXiv harvest
+  std::string time = "21:00";                   // local time of day; arXiv announces at 20:00 New York time
+  std::string time_zone = "America/New_York";
+  std::string oai_url = "https://export.arxiv.org/oai2";
+  bool hf_daily = false;                        // also fetch Hugging Face's daily list
+  std::string hf_url = "https://huggingface.co/api/daily_papers";
+  double delay_seconds = 3;                     // between requests (arXiv's terms of use)
+  int retry_seconds = 1800;                     // first retry of a failed source; doubled, at most 6 h
+  int first_days = 3;                           // a set never harvested starts this many days back
+
+  bool enabled() const { return !sets.empty() || hf_daily; }
+  // Minutes after midnight of `time`, or an error naming the key.
+  core::Result<int> Minutes() const;
+};
+
 struct Config {
   // [server]
   std::string database = "paperfeed.db";  // a SQLite file
@@ -40,6 +57,8 @@ struct Config {
   // [mail]
   mail::MailConfig mail;
   bool mail_in_serve = true;              // serve sends confirmations and scheduled digests itself
+  // [harvest]
+  HarvestConfig harvest;
 
   // Where each key's effective value came from: "default", "FILE:LINE", "env NAME" or "flag --x".
   std::map<std::string, std::string> sources;

@@ -9,7 +9,11 @@
 #include "cli/ingest_summary.hpp"
 #include "core/dates.hpp"
 #include "ingest/fetchers.hpp"
+#include "ingest/harvest_scheduler.hpp"
 #include "ingest/harvester.hpp"
+#include "mail/time_zone.hpp"
+#include "store/process_lock.hpp"
+#include "store/refresh_log.hpp"
 
 namespace paperfeed::cli {
 namespace {
@@ -75,6 +79,33 @@ int Finish(const ingest::Ingester& ingester, std::chrono::steady_clock::time_poi
   return kExitOk;
 }
 
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A cron run of `harvest` or `fetch-hf` refreshes its source like the scheduled one in serve, so
+// the freshness the site shows is true for cron users too. Failing to record it is only a warning.
+void RecordVerbRefresh(store::Catalogue& catalogue, const std::string& source, const ingest::Ingester& ingester,
+                       const core::Result<void>& result) {
+  const auto& s = ingester.summary();
+  auto recorded = store::RecordRefresh(catalogue.database(), source, UnixNow(), result.ok(), s.inserted + s.updated,
+                                       result ? std::nullopt : std::optional<std::string>(result.error().message));
+  if (!recorded) std::cerr << "paperfeed: warning: the refresh of " << source << " was not recorded: "
+                           << recorded.error().message << "\n";
+}
+
+// One harvester per database at a time: serve's daily harvest, a cron `harvest` or `fetch-hf`.
+core::Result<std::unique_ptr<store::ProcessLock>> LockHarvest(const std::string& db_path, double wait_seconds) {
+  auto lock = store::ProcessLock::Acquire(db_path, "harvest", wait_seconds);
+  if (!lock) return lock.error();
+  if (!*lock) {
+    return core::MakeError(core::ErrorCode::kConflict,
+                           "another harvester (serve's daily harvest, or another 'paperfeed harvest' or 'fetch-hf') "
+                           "is running on " + db_path + "; wait for it to finish, or pass --lock-wait SECONDS");
+  }
+  return lock;
+}
+
 nlohmann::json OptionalJson(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
@@ -87,6 +118,7 @@ void RegisterHarvest(CommandRegistry& r) {
     NetworkOptions network;
     bool json = false;
     bool allow_rejects = false;
+    double lock_wait = 0;
   };
   auto options = std::make_shared<Options>();
   options->network.base_url = ingest::kDefaultOaiBaseUrl;
@@ -111,10 +143,13 @@ void RegisterHarvest(CommandRegistry& r) {
   AddNetworkOptions(cmd, options->network, ingest::kDefaultOaiBaseUrl,
                     "Seconds between requests (default 3, arXiv's terms of use)");
   cmd->add_flag("--json", options->json, "Print one JSON object: the ingest counts and errors, and \"harvest\"");
+  cmd->add_option("--lock-wait", options->lock_wait, "Seconds to wait for another harvester to finish (default 0)");
   cmd->add_flag("--allow-rejects", options->allow_rejects, "Exit 0 even when some records were rejected");
   cmd->callback([options, &r] {
     r.run = [options, &globals = r.globals] {
       const auto start = std::chrono::steady_clock::now();
+      auto lock = LockHarvest(globals.db_path, options->lock_wait);
+      if (!lock) return ReportError(lock.error());
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
       ingest::HarvestOptions harvest;
@@ -152,6 +187,7 @@ void RegisterHarvest(CommandRegistry& r) {
       } else {
         result = report.error();
       }
+      RecordVerbRefresh(*catalogue.value(), ingest::OaiSourceName(options->set), ingester, result);
       return Finish(ingester, start, std::move(extra), options->json, options->allow_rejects, result);
     };
   });
@@ -219,6 +255,7 @@ void RegisterFetchHf(CommandRegistry& r) {
     NetworkOptions network;
     bool json = false;
     bool allow_rejects = false;
+    double lock_wait = 0;
   };
   auto options = std::make_shared<Options>();
   options->network.base_url = ingest::kDefaultHfDailyUrl;
@@ -236,10 +273,13 @@ void RegisterFetchHf(CommandRegistry& r) {
   cmd->add_option("--save-dir", options->save_dir, "Also keep each raw answer as DIR/YYYY-MM-DD.json");
   AddNetworkOptions(cmd, options->network, ingest::kDefaultHfDailyUrl, "Seconds between requests (default 1)");
   cmd->add_flag("--json", options->json, "Print one JSON object: the ingest counts and errors, and \"days\"");
+  cmd->add_option("--lock-wait", options->lock_wait, "Seconds to wait for another harvester to finish (default 0)");
   cmd->add_flag("--allow-rejects", options->allow_rejects, "Exit 0 even when some records were rejected");
   cmd->callback([options, &r] {
     r.run = [options, &globals = r.globals] {
       const auto start = std::chrono::steady_clock::now();
+      auto lock = LockHarvest(globals.db_path, options->lock_wait);
+      if (!lock) return ReportError(lock.error());
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
       ingest::HfFetchOptions fetch;
@@ -270,6 +310,7 @@ void RegisterFetchHf(CommandRegistry& r) {
       } else {
         result = report.error();
       }
+      RecordVerbRefresh(*catalogue.value(), ingest::kHfDailySource, ingester, result);
       return Finish(ingester, start, std::move(extra), options->json, options->allow_rejects, result);
     };
   });
@@ -281,6 +322,59 @@ void RegisterLiveCommands(CommandRegistry& registry) {
   RegisterHarvest(registry);
   RegisterFetchArxiv(registry);
   RegisterFetchHf(registry);
+}
+
+std::shared_ptr<void> StartHarvestForServe(const Config& config) {
+  const HarvestConfig& h = config.harvest;
+  if (!h.enabled()) return nullptr;
+  auto zone = mail::TimeZone::Load(h.time_zone);
+  auto minutes = h.Minutes();
+  if (!zone || !minutes) {
+    std::fprintf(stderr, "paperfeed: the daily harvest is off: %s\n",
+                 (!zone ? zone.error() : minutes.error()).message.c_str());
+    return nullptr;
+  }
+  auto tz = std::make_shared<mail::TimeZone>(std::move(*zone));
+  const int at = *minutes;
+  auto scheduled_on = [tz, at](int64_t day_of) {
+    return tz->FromLocal(tz->LocalDate(day_of), at / 60, at % 60);
+  };
+  ingest::HarvestScheduleOptions options;
+  options.db_path = config.database;
+  options.sets = h.sets;
+  options.oai_base_url = h.oai_url;
+  options.hf_daily = h.hf_daily;
+  options.hf_base_url = h.hf_url;
+  options.delay = std::chrono::milliseconds(static_cast<int64_t>(h.delay_seconds * 1000));
+  options.retry_after = std::chrono::seconds(h.retry_seconds);
+  options.first_harvest_days = h.first_days;
+  options.next_run = [scheduled_on](int64_t after) {
+    // Today's time if still ahead, else tomorrow's (two days ahead covers a skipped DST hour).
+    for (int64_t probe = after; probe < after + 3 * 86400; probe += 86400) {
+      const int64_t t = scheduled_on(probe);
+      if (t > after) return t;
+    }
+    return after + 86400;
+  };
+  options.previous_run = [scheduled_on](int64_t at) {
+    const int64_t today = scheduled_on(at);
+    return today <= at ? today : scheduled_on(at - 86400);
+  };
+  // arXiv announces new papers Sunday to Thursday evenings, New York time (Mon-Fri mailings).
+  options.announcement_day = [tz](int64_t at) {
+    const int weekday = mail::WeekdayOfDays(mail::DaysFromCivilDate(tz->LocalDate(at)));
+    return weekday >= 0 && weekday <= 4;  // 0 = Sunday
+  };
+  auto scheduler = ingest::HarvestScheduler::Start(std::move(options));
+  if (!scheduler) {
+    std::fprintf(stderr, "paperfeed: the daily harvest is off: %s\n", scheduler.error().message.c_str());
+    return nullptr;
+  }
+  std::string what;
+  for (const auto& set : h.sets) what += (what.empty() ? "arXiv " : ", ") + set;
+  if (h.hf_daily) what += std::string(what.empty() ? "" : " and ") + "Hugging Face's daily list";
+  std::fprintf(stderr, "paperfeed: harvesting %s daily at %s %s\n", what.c_str(), h.time.c_str(), h.time_zone.c_str());
+  return std::shared_ptr<ingest::HarvestScheduler>(std::move(*scheduler));
 }
 
 }  // namespace paperfeed::cli

@@ -48,28 +48,6 @@ nlohmann::json SubscriberJson(const store::Subscriber& s) {
           {"hard_failures", s.hard_failures}};
 }
 
-// Opens the search service only when some subscriber of the period has saved searches: loading the
-// indexes costs time and memory a topic-less run does not need.
-std::unique_ptr<search::SearchService> MaybeOpenSearch(store::Catalogue& catalogue, store::DigestPeriod period,
-                                                       const std::string& only_email = "") {
-  store::SubscriptionStore store(catalogue.database());
-  auto subscribers = store.List();
-  bool needed = false;
-  if (subscribers) {
-    for (const auto& s : *subscribers) {
-      if (!s.topics.empty() && (only_email.empty() ? s.period == period : s.email == only_email)) needed = true;
-    }
-  }
-  if (!needed) return nullptr;
-  auto opened = search::OpenSearchService(catalogue, "", false);
-  if (!opened) {
-    std::fprintf(stderr, "paperfeed: warning: saved searches are left out of digests: %s\n",
-                 opened.error().message.c_str());
-    return nullptr;
-  }
-  return std::move(opened.value());
-}
-
 void RegisterDigest(CommandRegistry& r) {
   auto* digest = r.app.add_subcommand("digest", "Email digests: render and send them, or preview one");
   digest->require_subcommand(1);
@@ -116,11 +94,11 @@ void RegisterDigest(CommandRegistry& r) {
       }
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
-      auto search = MaybeOpenSearch(**catalogue, period);
-      auto signer = mail::MakeLinkSigner((*catalogue)->database(), *config);
-      if (!signer) return ReportError(signer.error());
-      mail::SubscriptionService links((*catalogue)->database(), *config, std::move(*signer));
-      auto source = mail::MakeCatalogueDigestSource(**catalogue, search.get());
+      auto inputs = mail::OpenDigestInputs(**catalogue, *config, globals.config.index_dir);
+      if (!inputs) return ReportError(inputs.error());
+      for (const auto& w : inputs->warnings) std::fprintf(stderr, "paperfeed: warning: %s\n", w.c_str());
+      auto& source = inputs->source;
+      auto& links = *inputs->links;
       bool tty = !run->json && isatty(STDERR_FILENO);
       core::ProgressBar render_bar("render " + info->key, 0, " digests");
       render_bar.set_enabled(tty);
@@ -193,12 +171,19 @@ void RegisterDigest(CommandRegistry& r) {
     std::string email;
     std::string date;
     std::string period = "daily";
+    bool raw = false;
   };
   auto preview = std::make_shared<PreviewOptions>();
   auto* preview_cmd = digest->add_subcommand("preview", "Print one subscriber's digest as it would be sent, without sending");
   AddMailFlags(preview_cmd, r.globals);
   preview_cmd->add_option("email", preview->email, "The subscriber's address")->required();
   preview_cmd->add_option("--date", preview->date, "A day of the period, YYYY-MM-DD (default: the last complete one)");
+  preview_cmd->add_flag("--raw", preview->raw,
+                        "Print the whole MIME message as it would be sent (headers, quoted-printable text and HTML "
+                        "parts), e.g. to pipe into a mail client");
+  preview_cmd->footer("Without --raw: the headers a reader sees and the plain-text part, decoded.\n\n"
+                      "Examples:\n  paperfeed digest preview ada@example.org --date 2026-08-21\n"
+                      "  paperfeed digest preview ada@example.org --raw > digest.eml");
   preview_cmd->callback([preview, &r] {
     r.run = [preview, &globals = r.globals]() -> int {
       auto config = std::optional<mail::MailConfig>(globals.config.mail);
@@ -215,14 +200,19 @@ void RegisterDigest(CommandRegistry& r) {
       auto period = subscriber->has_value() ? (*subscriber)->period : store::DigestPeriod::kDaily;
       auto info = mail::PeriodFor(period, preview->date.empty() ? std::nullopt : std::optional(preview->date), *zone, now);
       if (!info) return ReportError(info.error());
-      auto search = MaybeOpenSearch(**catalogue, period, *address);
-      auto signer = mail::MakeLinkSigner((*catalogue)->database(), *config);
-      if (!signer) return ReportError(signer.error());
-      mail::SubscriptionService links((*catalogue)->database(), *config, std::move(*signer));
-      auto source = mail::MakeCatalogueDigestSource(**catalogue, search.get());
+      auto inputs = mail::OpenDigestInputs(**catalogue, *config, globals.config.index_dir, *address);
+      if (!inputs) return ReportError(inputs.error());
+      for (const auto& w : inputs->warnings) std::fprintf(stderr, "paperfeed: warning: %s\n", w.c_str());
+      auto& source = inputs->source;
+      auto& links = *inputs->links;
       auto message = mail::PreviewDigest(**catalogue, *source, links, *zone, *info, *address, now);
       if (!message) return ReportError(message.error());
-      std::fwrite(message->data(), 1, message->size(), stdout);
+      if (preview->raw) {
+        std::fwrite(message->data(), 1, message->size(), stdout);
+      } else {
+        const std::string readable = mail::ReadableMessage(*message);
+        std::fwrite(readable.data(), 1, readable.size(), stdout);
+      }
       return kExitOk;
     };
   });

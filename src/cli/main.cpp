@@ -1,4 +1,5 @@
 // paperfeed: the composition root. Parses the command line and runs one verb.
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
   RegisterMailCommands(registry);
   RegisterConfigCommands(registry);
   RegisterModelCommands(registry);
+  if (auto unknown = UnknownVerbMessage(app, argc, argv)) {
+    std::fprintf(stderr, "paperfeed: %s\n", unknown->c_str());
+    return kExitUsage;
+  }
   CLI11_PARSE(app, argc, argv);
   if (!run) return kExitOk;
   // Flags beat environment variables, which beat the file (cli/config).

@@ -13,6 +13,41 @@
 namespace paperfeed::cli {
 namespace {
 
+// A snippet is HTML (escaped text with <mark> around the matched words, for the site and the JSON
+// output). On a terminal the marks become bold (ANSI SGR 1), in a pipe they go, and the entities
+// the escaper writes are decoded.
+std::string SnippetForTerminal(std::string_view html, bool bold) {
+  static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
+      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+  std::string out;
+  out.reserve(html.size());
+  for (size_t i = 0; i < html.size();) {
+    if (html.compare(i, 6, "<mark>") == 0) {
+      if (bold) out += "\033[1m";
+      i += 6;
+      continue;
+    }
+    if (html.compare(i, 7, "</mark>") == 0) {
+      if (bold) out += "\033[0m";
+      i += 7;
+      continue;
+    }
+    bool decoded = false;
+    if (html[i] == '&') {
+      for (const auto& [entity, text] : kEntities) {
+        if (html.compare(i, entity.size(), entity) == 0) {
+          out += text;
+          i += entity.size();
+          decoded = true;
+          break;
+        }
+      }
+    }
+    if (!decoded) out += html[i++];
+  }
+  return out;
+}
+
 constexpr const char* kQueryHelp =
     "Query syntax:\n"
     "  words                  ranked by BM25F over title, abstract and authors; any word may match\n"
@@ -96,7 +131,9 @@ void RegisterSearch(CommandRegistry& r) {
       int rank = o->offset;
       for (const auto& h : results->hits) {
         std::printf("%3d. %-16s %7.3f  %s\n", ++rank, h.paper_id.c_str(), h.score, h.title.c_str());
-        if (o->snippets && !h.snippet.empty()) std::printf("     %s\n", h.snippet.c_str());
+        if (o->snippets && !h.snippet.empty()) {
+          std::printf("     %s\n", SnippetForTerminal(h.snippet, isatty(STDOUT_FILENO) != 0).c_str());
+        }
       }
       if (results->hits.empty()) std::cout << "no papers match\n";
       return kExitOk;
@@ -172,16 +209,20 @@ void RegisterIndex(CommandRegistry& r) {
   });
   auto* catch_up = index->add_subcommand("update", "Bring the search indexes up to date with the catalogue");
   auto dir2 = std::make_shared<std::string>();
+  auto no_progress2 = std::make_shared<bool>(false);
   catch_up->add_option("--index-dir", *dir2, "Index directory (default <db>.index)");
-  catch_up->callback([dir2, &r] {
-    r.run = [dir2, &globals = r.globals] {
+  catch_up->add_flag("--no-progress", *no_progress2, "Do not draw progress bars");
+  catch_up->callback([dir2, no_progress2, &r] {
+    r.run = [dir2, no_progress2, &globals = r.globals] {
       auto catalogue = OpenCatalogue(globals);
       if (!catalogue) return ReportError(catalogue.error());
       auto service = search::OpenSearchService(*catalogue.value(), *dir2, /*catch_up=*/false);
       if (!service) return ReportError(service.error());
-      auto n = service.value()->CatchUp();
+      auto start = std::chrono::steady_clock::now();
+      auto n = service.value()->CatchUp(!*no_progress2 && isatty(STDERR_FILENO));
       if (!n) return ReportError(n.error());
-      std::cout << "indexed " << n.value() << " changed papers\n";
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::cout << "indexed " << n.value() << " changed papers in " << seconds << " s\n";
       return kExitOk;
     };
   });

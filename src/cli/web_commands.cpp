@@ -126,9 +126,12 @@ int Serve(const GlobalOptions& globals) {
   // The day's mail runs in this process: confirmations within seconds of being queued, digests at
   // [mail] send_time. Destroyed (finishing the message in flight) when the server stops.
   std::shared_ptr<void> mail = config.mail_in_serve ? StartMailForServe(config) : nullptr;
+  // The daily harvest ([harvest]) too: stopped at the next page boundary when the server stops.
+  std::shared_ptr<void> harvest = StartHarvestForServe(config);
   web::Server* raw = server.value().get();
   running = raw;
   raw->Run();
+  harvest.reset();
   mail.reset();
   // Run ended (by the signal, or on its own): wake the waiter if it is still waiting.
   stop_waiter();
@@ -144,7 +147,8 @@ void RegisterWebCommands(CommandRegistry& r) {
       "Pages: / (latest day), /papers/date/YYYY-MM-DD, /papers/week/YYYY-Www, /papers/month/YYYY-MM, /trending,\n"
       "/papers/ID, /search?q=. API: /api/daily_papers, /api/papers/ID, /api/papers/search?q=. Feeds: /feeds/....\n"
       "serve also keeps the search index in step with the catalogue and, with [mail] smtp_url set, sends\n"
-      "confirmation mails as they are queued and the digests at [mail] send_time ([mail] time_zone).\n"
+      "confirmation mails as they are queued and the digests at [mail] send_time ([mail] time_zone), and\n"
+      "with [harvest] sets (or hf_daily) harvests arXiv (and Hugging Face's daily list) at [harvest] time.\n"
       "Every setting has a key in the configuration file (--config); 'paperfeed config check' shows them all.\n\n"
       "Examples:\n  paperfeed --db demo.db serve\n  paperfeed --config /etc/paperfeed.toml serve\n"
       "  paperfeed serve --listen 0.0.0.0:8080 --threads 128 --smtp smtp://127.0.0.1:25");
@@ -158,6 +162,9 @@ void RegisterWebCommands(CommandRegistry& r) {
                          "Do not log one line per request on stderr");
   cmd->add_flag_callback("--no-search", [&g] { g.config_inputs.flags["server.search"] = {"false", "--no-search"}; },
                          "Do not open the search indexes");
+  cmd->add_flag_callback("--no-harvest", [&g] { g.config_inputs.flags["harvest.sets"] = {"", "--no-harvest"};
+                                                 g.config_inputs.flags["harvest.hf_daily"] = {"false", "--no-harvest"}; },
+                         "Do not run the daily harvest in this process (a cron 'harvest' does)");
   cmd->add_flag_callback("--no-mail", [&g] { g.config_inputs.flags["mail.enabled_in_serve"] = {"false", "--no-mail"}; },
                          "Do not send mail from this process (a cron 'digest run' does)");
   AddConfigFlag(cmd, g, "--index-dir", "server.index_dir", "Search index directory (default: next to the database)");

@@ -203,4 +203,11 @@ std::string ToLowerAscii(std::string_view text) {
   return out;
 }
 
+std::string Excerpt(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return SanitisedText(text, TextKind::kLine);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return SanitisedText(text.substr(0, cut), TextKind::kLine) + "\u2026";
+}
+
 }  // namespace paperfeed::core

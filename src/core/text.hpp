@@ -45,6 +45,10 @@ enum class TextKind { kLine, kMultiline };
 bool SanitiseText(std::string& text, TextKind kind);
 std::string SanitisedText(std::string_view text, TextKind kind);
 
+// The first `max_bytes` of `text` (cut at a UTF-8 character boundary, "…" when cut), sanitised as
+// one line: for quoting input inside an error message.
+std::string Excerpt(std::string_view text, size_t max_bytes);
+
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLowerAscii(std::string_view text);

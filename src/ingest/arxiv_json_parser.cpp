@@ -71,11 +71,19 @@ core::Result<IngestRecord> ArxivJsonParser::Parse(std::string_view line) {
   p.source = core::MetadataSource::kArxiv;
   std::string raw_id, update_date, authors_text;
   bool have_parsed_authors = false;
+  std::string current_key;  // the field being read, to name it when its value is of the wrong type
   try {
     od::document doc = impl_->parser.iterate(padded.data(), line.size(), padded.size());
+    od::json_type type;
+    if (doc.type().get(type) != simdjson::SUCCESS || type != od::json_type::object) {
+      return MakeError(ErrorCode::kInvalidInput, "not a JSON object: each line of an arXiv bulk-metadata file is "
+                                                 "one paper as {\"id\": ..., \"title\": ...}; this line starts with '" +
+                                                     core::Excerpt(line, 40) + "'");
+    }
     od::object object = doc.get_object();
     for (auto field : object) {
       std::string_view key = field.unescaped_key();
+      current_key.assign(key);
       od::value value = field.value();
       if (key == "id") {
         raw_id = OptionalString(value, key);
@@ -135,6 +143,9 @@ core::Result<IngestRecord> ArxivJsonParser::Parse(std::string_view line) {
       // Other fields (report-no, ...) are not part of the catalogue record.
     }
   } catch (const simdjson::simdjson_error& e) {
+    if (e.error() == simdjson::INCORRECT_TYPE && !current_key.empty()) {
+      return MakeError(ErrorCode::kInvalidInput, "field '" + current_key + "' has the wrong type (" + e.what() + ")");
+    }
     return MakeError(ErrorCode::kInvalidInput, std::string("malformed JSON: ") + e.what());
   } catch (const std::invalid_argument& e) {
     return MakeError(ErrorCode::kInvalidInput, e.what());

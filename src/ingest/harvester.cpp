@@ -16,20 +16,22 @@ using std::chrono::steady_clock;
 // Keeps requests at least `delay` apart, counted from the end of one answer to the next request.
 class Pacer {
  public:
-  Pacer(milliseconds delay, SleepFunction sleep) : delay_(delay), sleep_(std::move(sleep)) {}
+  Pacer(milliseconds delay, SleepFunction sleep, ClockFunction now)
+      : delay_(delay), sleep_(std::move(sleep)), now_(now ? std::move(now) : ClockFunction(steady_clock::now)) {}
   void BeforeRequest() {
     if (!last_) return;
-    const auto elapsed = std::chrono::duration_cast<milliseconds>(steady_clock::now() - *last_);
+    const auto elapsed = std::chrono::duration_cast<milliseconds>(now_() - *last_);
     const auto wait = delay_ - elapsed;
     if (wait <= milliseconds(0)) return;
     if (sleep_) sleep_(wait);
     else std::this_thread::sleep_for(wait);
   }
-  void AfterResponse() { last_ = steady_clock::now(); }
+  void AfterResponse() { last_ = now_(); }
 
  private:
   milliseconds delay_;
   SleepFunction sleep_;
+  ClockFunction now_;
   std::optional<steady_clock::time_point> last_;
 };
 
@@ -80,7 +82,7 @@ core::Result<HarvestReport> HarvestOai(store::Catalogue& catalogue, Ingester& in
   // A retry is a request too: never retry sooner than the politeness delay.
   http_options.min_wait = std::max(http_options.min_wait, options.delay);
   HttpClient http(http_options);
-  Pacer pacer(options.delay, options.http.sleep);
+  Pacer pacer(options.delay, options.http.sleep, options.http.now);
 
   std::optional<std::string> newest;
   std::unique_ptr<core::ProgressBar> bar;
@@ -138,6 +140,11 @@ core::Result<HarvestReport> HarvestOai(store::Catalogue& catalogue, Ingester& in
 
     if (page.resumption_token && !page.resumption_token->empty()) {
       if (auto r = catalogue.SaveHarvestState({key, from, page.resumption_token}); !r) return r.error();
+      if (options.stop && options.stop->load()) {
+        return core::MakeError(ErrorCode::kUnavailable, "harvest of " + options.set + " stopped after page " +
+                                                            std::to_string(report.pages) +
+                                                            "; its state is saved and the next run resumes");
+      }
       url = ResumeUrl(options, *page.resumption_token);
       continue;
     }

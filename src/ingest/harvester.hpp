@@ -1,6 +1,7 @@
 // ingest/harvester: the OAI-PMH ListRecords loop — resumable, polite, and crash-safe page by page.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,9 @@ struct HarvestOptions {
   std::chrono::milliseconds delay{3'000};
   bool progress = true;                // a progress bar on a terminal
   HttpOptions http;                    // its `sleep` also serves the pause between requests
+  // Checked after each committed page: when set, the harvest stops there (its state is saved, so
+  // the next run resumes). For `serve` stopping mid-harvest.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // What a harvest did beside the counts (those are in the Ingester's summary).

@@ -16,6 +16,8 @@ namespace paperfeed::ingest {
 
 // Waits for a duration. Tests inject one that records the wait and returns at once.
 using SleepFunction = std::function<void(std::chrono::milliseconds)>;
+// Reads a monotonic clock. Tests inject one that moves only when their SleepFunction is called.
+using ClockFunction = std::function<std::chrono::steady_clock::time_point()>;
 
 // "paperfeed/<version> (+<contact URL>)": arXiv and Hugging Face ask clients to say who they are.
 std::string DefaultUserAgent();
@@ -31,6 +33,7 @@ struct HttpOptions {
   uint64_t max_body_bytes = 512ull << 20;
   std::string user_agent = DefaultUserAgent();
   SleepFunction sleep;  // empty: really sleep
+  ClockFunction now;    // empty: std::chrono::steady_clock::now
   uint64_t jitter_seed = 0;  // 0: seeded from the clock
   // Told about each retry before its wait ("GET <url>: HTTP 503 ...; retrying in 10 s"), for the CLI to show.
   std::function<void(const std::string&)> on_retry;

@@ -80,13 +80,15 @@ bool IsBlank(std::string_view line) {
 
 }  // namespace
 
-core::Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
+core::Result<ExpandedPaths> ExpandPaths(const std::vector<std::string>& paths) {
+  ExpandedPaths expanded;
+  auto& files = expanded.files;
   for (const auto& path : paths) {
     std::error_code ec;
     auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      return core::MakeError(core::ErrorCode::kNotFound, path + ": no such file or directory");
+      expanded.missing.push_back(path);
+      continue;
     }
     if (fs::is_directory(status)) {
       std::vector<std::string> found;
@@ -106,7 +108,7 @@ core::Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string
       files.push_back(path);
     }
   }
-  return files;
+  return expanded;
 }
 
 Ingester::Ingester(store::Catalogue& catalogue, IngestOptions options)
@@ -197,8 +199,13 @@ core::Result<void> Ingester::WriteBatch(std::vector<IngestRecord>& records) {
 
 core::Result<void> Ingester::IngestPaths(const std::vector<std::string>& paths) {
   auto start = std::chrono::steady_clock::now();
-  auto files = ExpandPaths(paths);
-  if (!files) return files.error();
+  auto expanded = ExpandPaths(paths);
+  if (!expanded) return expanded.error();
+  // A mistyped path is named like any unreadable input; the other paths are still read.
+  for (const auto& path : expanded->missing) {
+    OnError({path, "", "no such file or directory (check the path; directories are read recursively)"});
+  }
+  const auto* files = &expanded->files;
   core::Result<void> result;
   {
     std::unique_ptr<core::ProgressBar> bar;
@@ -206,7 +213,7 @@ core::Result<void> Ingester::IngestPaths(const std::vector<std::string>& paths) 
       bar = std::make_unique<core::ProgressBar>("ingest", files->size(), " files");
     }
     size_t done = 0;
-    for (const auto& file : files.value()) {
+    for (const auto& file : *files) {
       result = IngestFile(file);
       if (!result) break;
       if (bar) bar->Update(++done);

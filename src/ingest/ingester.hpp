@@ -74,7 +74,12 @@ class Ingester final : public RecordSink {
   bool has_deferred_error_ = false;
 };
 
-// Expands files and directories into the sorted list of files to ingest.
-core::Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths);
+// Expands files and directories into the sorted list of files to ingest. A path that does not
+// exist goes to `missing` (the others are still read); an unlistable directory is an error.
+struct ExpandedPaths {
+  std::vector<std::string> files;
+  std::vector<std::string> missing;
+};
+core::Result<ExpandedPaths> ExpandPaths(const std::vector<std::string>& paths);
 
 }  // namespace paperfeed::ingest

@@ -9,7 +9,14 @@
 namespace paperfeed::ingest {
 namespace {
 constexpr size_t kChunk = 1 << 20;
+
+// zlib's message for a gzFile, without the "PATH: " zlib puts in front (the caller names the file).
+std::string ZlibMessage(void* gz, const std::string& path, int* errnum) {
+  std::string message = gzerror(static_cast<gzFile>(gz), errnum);
+  if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);
+  return message;
 }
+}  // namespace
 
 core::Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path, size_t max_line_bytes) {
   std::error_code ec;
@@ -52,18 +59,17 @@ bool LineReader::Fill() {
   int n = gzread(static_cast<gzFile>(gz_), buffer_.data() + end_, static_cast<unsigned>(buffer_.size() - end_));
   if (n < 0) {
     int errnum = 0;
-    const char* message = gzerror(static_cast<gzFile>(gz_), &errnum);
-    read_error_ = path_ + " line " + std::to_string(line_number_ + 1) + ": read failed (" + message + ")";
+    read_error_ = "line " + std::to_string(line_number_ + 1) + ": read failed (" + ZlibMessage(gz_, path_, &errnum) + ")";
     eof_ = true;
     return false;
   }
   if (n == 0) {
     eof_ = true;
     int errnum = 0;
-    const char* message = gzerror(static_cast<gzFile>(gz_), &errnum);
+    const std::string message = ZlibMessage(gz_, path_, &errnum);
     if (errnum != Z_OK && errnum != Z_STREAM_END) {
-      read_error_ = path_ + " line " + std::to_string(line_number_ + 1) + ": " + message +
-                    " (the file is truncated or corrupt)";
+      read_error_ = "line " + std::to_string(line_number_ + 1) + ": " + message +
+                    " (the file is truncated or corrupt; everything before this line was read)";
     }
     return false;
   }

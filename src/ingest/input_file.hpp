@@ -35,7 +35,7 @@ class LineReader {
   // Bytes of the file (compressed when gzip) consumed so far, for progress bars.
   uint64_t compressed_offset() const;
   uint64_t file_size() const { return file_size_; }
-  // Set when reading failed (a truncated gzip stream): the error names the file and line.
+  // Set when reading failed (a truncated gzip stream): "line N: why"; the caller names the file.
   const std::string& read_error() const { return read_error_; }
 
  private:

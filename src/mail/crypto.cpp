@@ -63,19 +63,29 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
-bool Base64UrlDecode(std::string_view text, std::string* out) {
+namespace {
+bool DecodeBase64Variant(std::string_view text, std::string* out, int variant) {
   EnsureSodium();
   std::string bin(text.size(), '\0');
   size_t len = 0;
   const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), text.data(), text.size(), nullptr,
-                        &len, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+                        &len, &end, variant) != 0 ||
       end != text.data() + text.size()) {
     return false;
   }
   bin.resize(len);
   *out = std::move(bin);
   return true;
+}
+}  // namespace
+
+bool Base64Decode(std::string_view text, std::string* out) {
+  return DecodeBase64Variant(text, out, sodium_base64_VARIANT_ORIGINAL);
+}
+
+bool Base64UrlDecode(std::string_view text, std::string* out) {
+  return DecodeBase64Variant(text, out, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 std::string Base64Encode(std::string_view bytes) {

@@ -20,5 +20,6 @@ std::string Base64UrlEncode(std::string_view bytes);
 bool Base64UrlDecode(std::string_view text, std::string* out);
 // Standard base64 with padding (RFC 4648 §4), for MIME.
 std::string Base64Encode(std::string_view bytes);
+bool Base64Decode(std::string_view text, std::string* out);
 
 }  // namespace paperfeed::mail

@@ -218,27 +218,43 @@ Result<void> MailRuntime::DrainOnce() {
   return {};
 }
 
+DigestInputs::DigestInputs() = default;
+DigestInputs::~DigestInputs() = default;
+DigestInputs::DigestInputs(DigestInputs&&) noexcept = default;
+DigestInputs& DigestInputs::operator=(DigestInputs&&) noexcept = default;
+
+Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailConfig& config,
+                                      const std::string& index_dir, const std::string& only_email) {
+  DigestInputs inputs;
+  bool topics = false;
+  if (auto all = store::SubscriptionStore(catalogue.database()).List(); all) {
+    for (const auto& s : *all) {
+      const bool in_question = only_email.empty() ? s.confirmed && !s.paused : s.email == only_email;
+      topics = topics || (in_question && !s.topics.empty());
+    }
+  }
+  if (topics) {
+    if (auto opened = search::OpenSearchService(catalogue, index_dir, /*catch_up=*/false); opened) {
+      inputs.search = std::move(*opened);
+    } else {
+      inputs.warnings.push_back("saved searches are left out of digests: " + opened.error().message);
+    }
+  }
+  auto signer = MakeLinkSigner(catalogue.database(), config);
+  if (!signer) return signer.error();
+  inputs.links = std::make_unique<SubscriptionService>(catalogue.database(), config, std::move(*signer));
+  inputs.source = MakeCatalogueDigestSource(catalogue, inputs.search.get());
+  return inputs;
+}
+
 Result<void> MailRuntime::RunScheduled(int64_t scheduled_for) {
   auto catalogue = store::OpenSqliteCatalogue(options_.db_path);
   if (!catalogue) return catalogue.error();
-  // The search indexes are opened only when someone has saved searches: they cost memory and time,
-  // and `serve` has its own copy open.
-  bool topics = false;
-  if (auto all = store::SubscriptionStore((*catalogue)->database()).List(); all) {
-    for (const auto& s : *all) topics = topics || (s.confirmed && !s.paused && !s.topics.empty());
-  }
-  std::unique_ptr<search::SearchService> search;
-  if (topics) {
-    if (auto opened = search::OpenSearchService(**catalogue, options_.index_dir, false); opened) {
-      search = std::move(*opened);
-    } else {
-      std::fprintf(stderr, "paperfeed: digests without saved searches: %s\n", opened.error().message.c_str());
-    }
-  }
-  auto signer = MakeLinkSigner((*catalogue)->database(), config_);
-  if (!signer) return signer.error();
-  SubscriptionService links((*catalogue)->database(), config_, std::move(*signer));
-  auto source = MakeCatalogueDigestSource(**catalogue, search.get());
+  auto inputs = OpenDigestInputs(**catalogue, config_, options_.index_dir);
+  if (!inputs) return inputs.error();
+  for (const auto& w : inputs->warnings) std::fprintf(stderr, "paperfeed: %s\n", w.c_str());
+  auto& source = inputs->source;
+  auto& links = *inputs->links;
   std::vector<store::DigestPeriod> periods = {store::DigestPeriod::kDaily};
   int64_t local_day = DaysFromCivilDate(zone_->LocalDate(scheduled_for));
   if (WeekdayOfDays(local_day) == config_.weekly_weekday) periods.push_back(store::DigestPeriod::kWeekly);

@@ -44,6 +44,23 @@ struct RenderReport {
   std::vector<std::string> warnings;
 };
 
+// What rendering digests needs beside the catalogue, built in one place for `digest run`, `digest
+// preview` and the scheduler in `serve`: the search indexes (opened only when a subscriber in
+// question has saved searches: they cost time and memory a topic-less run does not need), the link
+// signer and the catalogue's digest source. `only_email` narrows the question to one subscriber.
+struct DigestInputs {
+  DigestInputs();
+  ~DigestInputs();  // out of line: SearchService is complete only in the .cpp
+  DigestInputs(DigestInputs&&) noexcept;
+  DigestInputs& operator=(DigestInputs&&) noexcept;
+  std::unique_ptr<search::SearchService> search;
+  std::unique_ptr<SubscriptionService> links;
+  std::unique_ptr<DigestSource> source;
+  std::vector<std::string> warnings;  // e.g. saved searches left out because the index cannot open
+};
+core::Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailConfig& config,
+                                            const std::string& index_dir, const std::string& only_email = "");
+
 // The whole message of one digest for one subscriber (headers, both parts, RFC 8058 headers).
 core::Result<std::string> BuildDigestMessage(const Digest& digest, const store::Subscriber& subscriber,
                                              const SubscriptionService& links, const TimeZone& zone, int64_t now,

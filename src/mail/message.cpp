@@ -373,4 +373,66 @@ std::string HeaderValue(std::string_view message, std::string_view name) {
   return "";
 }
 
+namespace {
+
+// Decodes the "=?UTF-8?B?...?=" words EncodeUnstructured writes; white space between two encoded
+// words is dropped (RFC 2047 §6.2), other text is kept.
+std::string DecodeEncodedWords(std::string_view value) {
+  std::string out;
+  bool previous_was_word = false;
+  size_t i = 0;
+  while (i < value.size()) {
+    const size_t start = value.find("=?", i);
+    const size_t open_text = start == std::string_view::npos ? value.size() : start;
+    std::string_view between = value.substr(i, open_text - i);
+    const bool only_space = between.find_first_not_of(" \t\r\n") == std::string_view::npos;
+    if (!(previous_was_word && only_space && start != std::string_view::npos)) out.append(between);
+    if (start == std::string_view::npos) break;
+    const size_t end = value.find("?=", start + 2);
+    std::string_view word = value.substr(start, end == std::string_view::npos ? std::string_view::npos : end + 2 - start);
+    std::string decoded;
+    constexpr std::string_view kB = "=?UTF-8?B?";
+    if (end != std::string_view::npos && word.size() > kB.size() + 2 && word.substr(0, kB.size()) == kB &&
+        Base64Decode(word.substr(kB.size(), word.size() - kB.size() - 2), &decoded)) {
+      out += decoded;
+      previous_was_word = true;
+    } else {
+      out.append(word);
+      previous_was_word = false;
+    }
+    i = start + word.size();
+  }
+  return out;
+}
+
+// The body of the text/plain part (or of the whole message when it has one part).
+std::string_view TextPlainBody(std::string_view message) {
+  const size_t part = message.find("Content-Type: text/plain");
+  if (part == std::string_view::npos) return {};
+  size_t body = message.find("\r\n\r\n", part);
+  if (body == std::string_view::npos) return {};
+  body += 4;
+  size_t end = message.find("\r\n--=_pf_", body);
+  if (end == std::string_view::npos) end = message.size();
+  return message.substr(body, end - body);
+}
+
+}  // namespace
+
+std::string ReadableMessage(std::string_view message) {
+  std::string out;
+  for (const char* name : {"From", "To", "Subject", "Date"}) {
+    std::string value = HeaderValue(message, name);
+    const size_t first = value.find_first_not_of(' ');
+    value.erase(0, first == std::string::npos ? value.size() : first);
+    out += std::string(name) + ": " + DecodeEncodedWords(value) + "\n";
+  }
+  out += "\n";
+  std::string text = DecodeQuotedPrintable(TextPlainBody(message));
+  for (size_t at; (at = text.find("\r\n")) != std::string::npos;) text.replace(at, 2, "\n");
+  out += text;
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
+}
+
 }  // namespace paperfeed::mail

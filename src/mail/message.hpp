@@ -42,6 +42,11 @@ std::string MakeMessageId(std::string_view domain);
 std::string EncodeQuotedPrintable(std::string_view text);
 std::string DecodeQuotedPrintable(std::string_view text);  // for tests and previews
 
+// A message as a person reads it, for `digest preview` on a terminal: From, To, Subject (RFC 2047
+// encoded-words decoded) and Date, a blank line, then the text/plain part decoded from
+// quoted-printable. The message must be one this module built.
+std::string ReadableMessage(std::string_view message);
+
 struct MessageSpec {
   Mailbox from;
   Mailbox to;

@@ -1,15 +1,12 @@
 #include "mail/outbox_sender.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <thread>
 
 #include "mail/smtp_client.hpp"
+#include "store/process_lock.hpp"
 #include "store/sqlite.hpp"
 #include "store/subscriptions.hpp"
 
@@ -31,31 +28,6 @@ int64_t RetryDelaySeconds(int attempts, int base_seconds) {
   return std::min(delay, kMaxDelaySeconds);
 }
 
-core::Result<std::unique_ptr<OutboxLock>> OutboxLock::Acquire(const std::string& db_path, double wait_seconds) {
-  std::string path = db_path + ".outbox.lock";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return MakeError(ErrorCode::kIo, "cannot open " + path + ": " + std::strerror(errno));
-  auto until = Steady::now() + std::chrono::duration<double>(wait_seconds);
-  for (;;) {
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return std::unique_ptr<OutboxLock>(new OutboxLock(fd));
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      int e = errno;
-      ::close(fd);
-      return MakeError(ErrorCode::kIo, "cannot lock " + path + ": " + std::strerror(e));
-    }
-    if (Steady::now() >= until) {
-      ::close(fd);
-      return std::unique_ptr<OutboxLock>();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
-OutboxLock::~OutboxLock() {
-  ::flock(fd_, LOCK_UN);
-  ::close(fd_);
-}
-
 OutboxSender::OutboxSender(store::Database& db, const MailConfig& config, SmtpClient& smtp, Clock clock)
     : db_(db), config_(config), smtp_(smtp), clock_(std::move(clock)) {}
 
@@ -66,7 +38,7 @@ int64_t OutboxSender::Now() const {
 
 core::Result<SendReport> OutboxSender::Drain(const std::atomic<bool>* stop, int max_messages, double lock_wait_seconds) {
   SendReport report;
-  auto lock = OutboxLock::Acquire(db_.path(), lock_wait_seconds);
+  auto lock = store::ProcessLock::Acquire(db_.path(), "outbox", lock_wait_seconds);
   if (!lock) return lock.error();
   if (!*lock) {
     report.lock_busy = true;

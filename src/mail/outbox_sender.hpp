@@ -40,21 +40,6 @@ struct SendReport {
   std::optional<int64_t> next_due;        // when the earliest pending message may go
 };
 
-// The single-sender lock: an flock(2) on "<database>.outbox.lock". The kernel drops it when the
-// holder dies (even by kill -9), so whoever gets it next knows that "sending" rows are orphans.
-class OutboxLock {
- public:
-  // Waits up to `wait_seconds` (0: one try). Empty when another holder keeps it.
-  static core::Result<std::unique_ptr<OutboxLock>> Acquire(const std::string& db_path, double wait_seconds);
-  ~OutboxLock();
-  OutboxLock(const OutboxLock&) = delete;
-  OutboxLock& operator=(const OutboxLock&) = delete;
-
- private:
-  explicit OutboxLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
 class OutboxSender {
  public:
   using Clock = std::function<int64_t()>;  // Unix seconds; tests move time forward

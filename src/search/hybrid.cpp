@@ -1,9 +1,9 @@
-// search/hybrid: rank fusion. Measured on SciFact-train and the arXiv vague-summary set
-// (bench/eval_semantic.sh): RRF with equal weights *lowered* SciFact nDCG@10 (0.702 -> 0.64 with
-// our dense list), as a first probe of this project had seen with tf-idf + SVD: RRF gives a weak
-// retriever's top ranks as much say as BM25's. Normalised score fusion with a small semantic
+// search/hybrid: score fusion. Measured on SciFact-train and the arXiv vague-summary set
+// (bench/eval_semantic.sh): reciprocal-rank fusion (RRF) with equal weights *lowered* SciFact
+// nDCG@10 (0.702 -> 0.64 with our dense list), as a first probe of this project had seen with
+// tf-idf + SVD: RRF gives a weak retriever's top ranks as much say as BM25's. Normalised score fusion with a small semantic
 // weight keeps BM25's confident matches on top and lets the semantic score reorder the close
-// calls, and it is what hybrid search uses.
+// calls, and it is what hybrid search uses (RRF was removed: nothing used it).
 #include "search/hybrid.hpp"
 
 #include <algorithm>
@@ -20,18 +20,6 @@ void SortFused(std::vector<FusedDoc>& docs) {
 }
 
 }  // namespace
-
-std::vector<FusedDoc> ReciprocalRankFusion(const std::vector<RankedList>& lists, double k) {
-  std::unordered_map<int64_t, double> score;
-  for (const auto& list : lists) {
-    for (size_t r = 0; r < list.docs.size(); ++r) score[list.docs[r].doc_id] += list.weight / (k + static_cast<double>(r + 1));
-  }
-  std::vector<FusedDoc> out;
-  out.reserve(score.size());
-  for (const auto& [id, s] : score) out.push_back({id, s});
-  SortFused(out);
-  return out;
-}
 
 std::vector<FusedDoc> WeightedScoreFusion(const std::vector<FusedDoc>& keyword, const std::vector<FusedDoc>& semantic,
                                           double semantic_weight,

@@ -13,16 +13,6 @@ struct FusedDoc {
   double score = 0;
 };
 
-// A ranked list of one retriever: (doc_id, its score), best first.
-struct RankedList {
-  std::vector<FusedDoc> docs;
-  double weight = 1.0;
-};
-
-// Reciprocal-rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009): sum over lists of
-// weight / (k + rank), rank counted from 1. Ties by lower doc_id.
-std::vector<FusedDoc> ReciprocalRankFusion(const std::vector<RankedList>& lists, double k = 60.0);
-
 // Weighted score fusion, the hybrid default: (1 - w) * keyword + w * semantic, each min-max
 // normalised (Fox & Shaw 1994 CombSUM over normalised scores; Lee 1997). The keyword scores are
 // normalised over the keyword list (a document outside it scores as its last entry); the

@@ -189,14 +189,14 @@ class OpenService final : public SearchService {
     return hits;
   }
 
-  Result<int64_t> CatchUp() override {
+  Result<int64_t> CatchUp(bool progress) override {
     std::lock_guard maintenance(maintenance_mutex_);
     auto [catalogue, db_lock] = MaintenanceCatalogue();
-    auto read = keyword_->CatchUp(catalogue, false);
+    auto read = keyword_->CatchUp(catalogue, progress);
     if (!read) return read.error();
     if (on_stage_) on_stage_("keyword-caught-up");
     if (semantic_) {
-      if (auto r = semantic_->CatchUp(catalogue, *keyword_, false); !r) return r.error();
+      if (auto r = semantic_->CatchUp(catalogue, *keyword_, progress); !r) return r.error();
     }
     return read;
   }
@@ -272,7 +272,7 @@ Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catal
   // Repair and catch up: an index that missed ingests (or a crash mid-update) is brought up to
   // date from the manifest's change_seq before the first query.
   if (catch_up)
-    if (auto r = service->CatchUp(); !r) return r.error();
+    if (auto r = service->CatchUp(false); !r) return r.error();
   return std::unique_ptr<SearchService>(std::move(service));
 }
 

@@ -62,8 +62,9 @@ class SearchService {
   virtual core::Result<SearchResults> Search(const std::string& query, const SearchOptions& options) = 0;
   // Papers most like `paper_id`, best first, excluding the paper itself.
   virtual core::Result<std::vector<SearchHit>> Similar(const std::string& paper_id, int limit) = 0;
-  // Brings the indexes up to date with catalogue changes since the last call (new, updated papers).
-  virtual core::Result<int64_t> CatchUp() = 0;
+  // Brings the indexes up to date with catalogue changes since the last call (new, updated papers),
+  // with progress bars (rate and ETA) on stderr when `progress` is true.
+  virtual core::Result<int64_t> CatchUp(bool progress = false) = 0;
   // Rebuilds every index from the catalogue, with a progress bar when `progress` is true.
   virtual core::Result<void> Rebuild(bool progress) = 0;
   // Papers the keyword index holds now (0 for an index not built yet).

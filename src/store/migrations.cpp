@@ -234,6 +234,18 @@ CREATE TABLE signup_attempts (
 );
 CREATE INDEX signup_attempts_ip ON signup_attempts(ip, at);
 )SQL"},
+      {15, "source refreshes", R"SQL(
+-- When each live source (an OAI-PMH set "oai:cs", Hugging Face's daily list "hf:daily") was last
+-- refreshed and what it brought, for the freshness the site and /healthz show (store/refresh_log).
+CREATE TABLE source_refreshes (
+  source TEXT PRIMARY KEY,
+  last_attempt_at INTEGER NOT NULL,
+  last_success_at INTEGER,
+  last_papers INTEGER NOT NULL DEFAULT 0,        -- new or updated papers of the last success
+  problem TEXT,                                  -- why the last attempt failed or looks wrong
+  consecutive_failures INTEGER NOT NULL DEFAULT 0
+);
+)SQL"},
   };
   return kMigrations;
 }

@@ -1,8 +1,10 @@
 // The read-only JSON API, in Hugging Face's shapes so its clients work:
 // GET /api/daily_papers, /api/papers/{id}, /api/papers/search, /api/papers/{id}/similar, /healthz.
 #include "api/paper_json.hpp"
+#include "core/dates.hpp"
 #include "core/text.hpp"
 #include "store/daily_list.hpp"
+#include "store/refresh_log.hpp"
 #include "web/handlers.hpp"
 #include "web/paper_data.hpp"
 #include "web/params.hpp"
@@ -105,10 +107,24 @@ void Health(const Request&, Response& res, Context& ctx) {
   res.cache = CachePolicy::kNoStore;
   auto latest = ctx.daily_list().LatestDay();
   if (!latest) return SetJsonError(res, 503, "unavailable", "database: " + latest.error().message);
+  // When each live source was last refreshed and what went wrong, for monitoring a stale list.
+  nlohmann::json sources = nlohmann::json::array();
+  if (auto refreshes = store::ListRefreshes(ctx.database()); refreshes) {
+    for (const auto& r : *refreshes) {
+      sources.push_back({{"source", r.source},
+                         {"lastAttemptAt", core::UnixToIso(r.last_attempt_at)},
+                         {"lastSuccessAt", r.last_success_at ? nlohmann::json(core::UnixToIso(*r.last_success_at))
+                                                             : nlohmann::json(nullptr)},
+                         {"papers", r.last_papers},
+                         {"problem", r.problem ? nlohmann::json(*r.problem) : nlohmann::json(nullptr)},
+                         {"consecutiveFailures", r.consecutive_failures}});
+    }
+  }
   res.SetJson({{"status", "ok"},
                {"latestDay", latest.value() ? nlohmann::json(**latest) : nlohmann::json(nullptr)},
                {"search", SearchAvailable(ctx)},
-               {"searchIndex", SearchIndexStateName(ctx.site().SearchState())}});
+               {"searchIndex", SearchIndexStateName(ctx.site().SearchState())},
+               {"sources", std::move(sources)}});
   res.cache = CachePolicy::kNoStore;
 }
 

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -201,6 +202,7 @@ struct Auth::CheckSlots {
   std::mutex mutex;
   std::condition_variable freed;
   int free = 0;
+  std::atomic<uint64_t> verifications{0};
 
   bool Acquire(std::chrono::milliseconds wait) {
     std::unique_lock lock(mutex);
@@ -216,6 +218,8 @@ struct Auth::CheckSlots {
     freed.notify_one();
   }
 };
+
+uint64_t Auth::password_verifications() const { return slots_->verifications.load(std::memory_order_relaxed); }
 
 namespace {
 class SlotGuard {
@@ -348,6 +352,7 @@ Result<LoginSuccess> Auth::LogIn(store::AccountStore& store, const std::string& 
   auto found = store.FindUserByName(Trim(name));
   if (!found) return found.error();
   bool ok;
+  slots_->verifications.fetch_add(1, std::memory_order_relaxed);
   if (found.value() && password.size() <= kMaxPassword) {
     ok = VerifyPassword(found.value()->password_hash, password);
   } else {

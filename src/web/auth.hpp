@@ -172,6 +172,9 @@ class Auth {
 
   int64_t Now() const;
   const AuthConfig& config() const { return config_; }
+  // Argon2id verifications done by log-ins so far (a known name's hash or the dummy), for the
+  // server's statistics; both answers to a failed log-in cost exactly one.
+  uint64_t password_verifications() const;
 
   // The messages a user sees for a failed login; identical whatever went wrong.
   static constexpr const char* kLoginFailedMessage = "Wrong name or password.";

@@ -158,11 +158,20 @@ void TrendingFeed(const Request& req, Response& res, Context& ctx) {
            ItemsFromList(list->items));
 }
 
+// The most relevant papers a search feed picks its newest entries from.
+constexpr int kSearchFeedCandidates = 100;
+
 void SearchFeed(const Request& req, Response& res, Context& ctx) {
   auto query = ParseSearchQuery(req, 30, 100);
   if (!query) return SetJsonError(res, query.error());
   if (query->q.empty()) return SetJsonError(res, 400, "invalid_input", "parameter 'q' is required: the search to follow");
-  auto outcome = RunSearch(ctx, *query, false);
+  // A reader shows entries newest first and only notices new ones: the feed is the newest of the
+  // most relevant, not the top by relevance, or a new matching paper might never reach it.
+  const int shown = query->limit;
+  SearchQuery relevant = *query;
+  relevant.offset = 0;
+  relevant.limit = kSearchFeedCandidates;
+  auto outcome = RunSearch(ctx, relevant, false);
   if (!outcome) return SetJsonError(res, outcome.error());
   std::vector<FeedItem> items;
   for (const auto& found : outcome->papers) {
@@ -171,6 +180,8 @@ void SearchFeed(const Request& req, Response& res, Context& ctx) {
     f.updated = Rfc3339(found.paper.updated.empty() ? found.paper.published : found.paper.updated);
     items.push_back(std::move(f));
   }
+  std::stable_sort(items.begin(), items.end(), [](const FeedItem& a, const FeedItem& b) { return a.updated > b.updated; });
+  if (items.size() > static_cast<size_t>(shown)) items.resize(static_cast<size_t>(shown));
   std::string qs = "?q=" + UrlEncode(query->q);
   if (query->mode != "hybrid") qs += "&mode=" + query->mode;
   if (!query->category.empty()) qs += "&cat=" + UrlEncode(query->category);

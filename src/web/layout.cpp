@@ -1,6 +1,8 @@
 #include "web/layout.hpp"
 
+#include "core/text.hpp"
 #include "store/daily_list.hpp"
+#include "store/refresh_log.hpp"
 
 namespace paperfeed::web {
 namespace {
@@ -24,6 +26,53 @@ Html AccountArea(Context& ctx) {
       "<button type=\"submit\" class=\"linklike\" id=\"logout-button\">Log out</button></form></div>",
       shown, viewer.is_admin ? Render(" <span class=\"badge\">admin</span> ") : Html::Trusted(" "),
       viewer.csrf_token);
+}
+
+// "3 h ago", "5 min ago", "2 days ago".
+std::string Ago(int64_t seconds) {
+  if (seconds < 90) return "just now";
+  if (seconds < 90 * 60) return std::to_string((seconds + 30) / 60) + " min ago";
+  if (seconds < 36 * 3600) return std::to_string((seconds + 1800) / 3600) + " h ago";
+  return std::to_string((seconds + 43200) / 86400) + " days ago";
+}
+
+std::string SourceLabel(const std::string& source) {
+  if (source == "hf:daily") return "Hugging Face daily list";
+  if (core::StartsWith(source, "oai:")) return "arXiv " + source.substr(4);
+  return source;
+}
+
+// When each live source was last refreshed (a silently stale list is the most common complaint
+// about paper feeds), in the footer; for admins, a notice at the top of the page when a source's
+// last attempt failed or brought nothing on a day it should have.
+struct Freshness {
+  Html footer;
+  Html admin_notice;
+};
+
+Freshness FreshnessOf(Context& ctx) {
+  Freshness out;
+  auto refreshes = store::ListRefreshes(ctx.database());
+  if (!refreshes || refreshes->empty()) return out;
+  Html items;
+  Html problems;
+  for (const auto& r : *refreshes) {
+    const std::string when = r.last_success_at ? Ago(ctx.now() - *r.last_success_at) : "never";
+    items += Render(" <span class=\"source\" data-source=\"{}\">{}: updated {} ({} papers)</span>", r.source,
+                    SourceLabel(r.source), when, std::to_string(r.last_papers));
+    if (r.problem) {
+      problems += Render("<li>{}: {} (last tried {})</li>", SourceLabel(r.source), *r.problem,
+                         Ago(ctx.now() - r.last_attempt_at));
+    }
+  }
+  out.footer = Render("<p class=\"freshness\">{}</p>", items);
+  if (ctx.viewer().is_admin && !problems.empty()) {
+    out.admin_notice = Render(
+        "<div class=\"notice admin-notice\" role=\"status\" id=\"source-problems\"><p>The daily refresh needs a "
+        "look (see the server log):</p><ul>{}</ul></div>\n",
+        problems);
+  }
+  return out;
 }
 
 }  // namespace
@@ -54,6 +103,7 @@ Html RenderPage(Context& ctx, const PageOptions& options, const Html& main) {
 
   Html feed_footer;
   for (const auto& feed : feeds) feed_footer += Render(" <a href=\"{}\" class=\"feed-link\">{}</a>", feed.href, feed.title);
+  const Freshness freshness = FreshnessOf(ctx);
 
   return Render(
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -68,11 +118,12 @@ Html RenderPage(Context& ctx, const PageOptions& options, const Html& main) {
       "<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
       "<label for=\"header-q\" class=\"visually-hidden\">Search papers</label>"
       "<input id=\"header-q\" type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Search papers\"></form>\n"
-      "{}</div></header>\n<main id=\"main\">\n{}\n</main>\n"
+      "{}</div></header>\n<main id=\"main\">\n{}{}\n</main>\n"
       "<footer class=\"site\"><p>Feeds:{}. Data: arXiv (CC0 metadata) and Hugging Face Daily Papers. "
-      "<a href=\"/api/daily_papers\">JSON API</a>.</p></footer>\n</body>\n</html>\n",
+      "<a href=\"/api/daily_papers\">JSON API</a>.</p>{}</footer>\n</body>\n</html>\n",
       options.title, ctx.site().site_name, options.description.empty() ? "Daily papers, upvoted by readers" : options.description,
-      v, v, head_feeds, v, ctx.site().site_name, nav, options.search_query, AccountArea(ctx), main, feed_footer);
+      v, v, head_feeds, v, ctx.site().site_name, nav, options.search_query, AccountArea(ctx), freshness.admin_notice, main,
+      feed_footer, freshness.footer);
 }
 
 void SendPage(Response& res, Context& ctx, const PageOptions& options, const Html& main, int status) {

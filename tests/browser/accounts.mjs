@@ -7,14 +7,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURE = join(here, '../../../shared/data/fixtures/arxiv-api-response.atom.xml');
-const EMPTY = join(here, '../../../shared/data/fixtures/arxiv-api-empty.atom.xml');
+const FIXTURE = join(here, '../fixtures/atom/arxiv-api-response.atom.xml');
+const EMPTY = join(here, '../fixtures/atom/arxiv-api-empty.atom.xml');
 export const SUBMITTED_ID = '2510.14968';  // in the recorded arXiv answer, not in the demo days
 
 // A stand-in for the arXiv API that answers with the recorded response, so submitting a paper the
 // catalogue lacks works without the network. Sets PAPERFEED_ARXIV_API_URL for the server to come.
 export async function prepareAccounts() {
-  if (!existsSync(FIXTURE)) throw new Error(`${FIXTURE} is missing (the shared data folder sits beside the project)`);
+  if (!existsSync(FIXTURE)) throw new Error(`${FIXTURE} is missing (tests/fixtures/atom holds the recorded arXiv answers)`);
   const full = readFileSync(FIXTURE);
   const empty = readFileSync(EMPTY);
   const stub = createServer((req, res) => {

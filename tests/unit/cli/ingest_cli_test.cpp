@@ -18,7 +18,7 @@ class IngestCliTest : public ::testing::Test {
 };
 
 TEST_F(IngestCliTest, JsonSummaryHasTheContractFields) {
-  auto r = RunPaperfeed({"--db", db(), "ingest", "--json", SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl")});
+  auto r = RunPaperfeed({"--db", db(), "ingest", "--json", Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl")});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto summary = json::parse(r.out);
   EXPECT_EQ(summary["read"], 200);
@@ -30,7 +30,7 @@ TEST_F(IngestCliTest, JsonSummaryHasTheContractFields) {
 }
 
 TEST_F(IngestCliTest, SecondIdenticalIngestSaysUnchanged) {
-  const auto fixture = SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl");
+  const auto fixture = Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl");
   ASSERT_EQ(RunPaperfeed({"--db", db(), "ingest", fixture}).exit_code, 0);
   auto r = RunPaperfeed({"--db", db(), "ingest", fixture});
   EXPECT_EQ(r.exit_code, 0);
@@ -52,7 +52,7 @@ TEST_F(IngestCliTest, RejectsMakeTheExitCodeNonZeroUnlessAllowed) {
 }
 
 TEST_F(IngestCliTest, StatsAndShowDescribeTheCatalogue) {
-  ASSERT_EQ(RunPaperfeed({"--db", db(), "ingest", SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl")}).exit_code, 0);
+  ASSERT_EQ(RunPaperfeed({"--db", db(), "ingest", Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl")}).exit_code, 0);
   auto stats = json::parse(RunPaperfeed({"--db", db(), "stats", "--json"}).out);
   EXPECT_EQ(stats["papers"], 200);
   EXPECT_EQ(stats["daily_entries"], 0);
@@ -85,7 +85,7 @@ namespace {
 
 TEST(IngestCliHfTest, ReprSavedDayIsRejectedByNameUnlessSalvaged) {
   TempDir dir;
-  const auto day = SharedData("hf-daily-papers/2024-12-11.json");
+  const auto day = Fixture("hf/archive/2024-12-11.json");
   auto rejected = RunPaperfeed({"--db", dir.File("a.db"), "ingest", "--json", day});
   EXPECT_EQ(rejected.exit_code, 3);
   auto summary = nlohmann::json::parse(rejected.out);

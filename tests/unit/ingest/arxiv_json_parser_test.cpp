@@ -9,7 +9,7 @@ namespace paperfeed::ingest {
 namespace {
 
 TEST(ArxivJsonParserTest, ParsesTheFirstRecordOfTheRealDump) {
-  auto reader = LineReader::Open(testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl"));
+  auto reader = LineReader::Open(testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"));
   ASSERT_TRUE(reader.ok());
   std::string_view line;
   ASSERT_TRUE(reader.value()->Next(line));
@@ -31,7 +31,7 @@ TEST(ArxivJsonParserTest, ParsesTheFirstRecordOfTheRealDump) {
 }
 
 TEST(ArxivJsonParserTest, ParsesAllTwoHundredFixtureRecords) {
-  auto reader = LineReader::Open(testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl"));
+  auto reader = LineReader::Open(testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"));
   ASSERT_TRUE(reader.ok());
   ArxivJsonParser parser;
   std::string_view line;

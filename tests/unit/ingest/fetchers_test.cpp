@@ -16,8 +16,8 @@ using std::chrono::milliseconds;
 using testing::ReplayResponse;
 using testing::ReplayServer;
 
-const std::string kAtom = "fixtures/arxiv-api-response.atom.xml";  // 2510.14968 and 2510.14827
-const std::string kAtomEmpty = "fixtures/arxiv-api-empty.atom.xml";
+const std::string kAtom = "atom/arxiv-api-response.atom.xml";  // 2510.14968 and 2510.14827
+const std::string kAtomEmpty = "atom/arxiv-api-empty.atom.xml";
 
 class FetchersTest : public testing::CatalogueTest {
  protected:
@@ -52,7 +52,7 @@ class FetchersTest : public testing::CatalogueTest {
 };
 
 TEST_F(FetchersTest, FetchArxivAsksForAllIdsInOneRequestAndReportsUnknownOnes) {
-  server_.On("/api/query", {}, {ReplayResponse::File(testing::SharedData(kAtom))});
+  server_.On("/api/query", {}, {ReplayResponse::File(testing::Fixture(kAtom))});
   Ingester ingester(*catalogue_, Quiet());
   auto report = FetchArxivIds({"2510.14968v1", "arXiv:2510.14827", "2510.99999", "2510.14968"}, ingester, ArxivOptions());
   ASSERT_TRUE(report.ok()) << report.error().message;
@@ -71,7 +71,7 @@ TEST_F(FetchersTest, FetchArxivAsksForAllIdsInOneRequestAndReportsUnknownOnes) {
 }
 
 TEST_F(FetchersTest, FetchArxivReportsEveryIdOfAnEmptyAnswerAsMissing) {
-  server_.On("/api/query", {}, {ReplayResponse::File(testing::SharedData(kAtomEmpty))});
+  server_.On("/api/query", {}, {ReplayResponse::File(testing::Fixture(kAtomEmpty))});
   Ingester ingester(*catalogue_, Quiet());
   auto report = FetchArxivIds({"2501.00001", "hep-th/9901001"}, ingester, ArxivOptions());
   ASSERT_TRUE(report.ok()) << report.error().message;
@@ -82,7 +82,7 @@ TEST_F(FetchersTest, FetchArxivReportsEveryIdOfAnEmptyAnswerAsMissing) {
 }
 
 TEST_F(FetchersTest, FetchArxivBatchesIdsAndPausesBetweenRequests) {
-  server_.On("/api/query", {}, {ReplayResponse::File(testing::SharedData(kAtomEmpty))});
+  server_.On("/api/query", {}, {ReplayResponse::File(testing::Fixture(kAtomEmpty))});
   auto options = ArxivOptions();
   options.ids_per_request = 2;
   options.delay = milliseconds(3000);
@@ -119,8 +119,8 @@ TEST_F(FetchersTest, FetchArxivReportsAServerThatKeepsFailing) {
 
 TEST_F(FetchersTest, FetchHfAsksForEveryDayIncludingWeekendsAndSavesTheRawAnswers) {
   // Friday 2026-08-14 and Monday 2026-08-17 are recorded days; the weekend lists are empty.
-  const std::string friday = testing::SharedData("hf-daily-papers/2026-08-14.json");
-  const std::string monday = testing::SharedData("hf-daily-papers/2026-08-17.json");
+  const std::string friday = testing::Fixture("hf/archive/2026-08-14.json");
+  const std::string monday = testing::Fixture("hf/archive/2026-08-17.json");
   server_.On("/api/daily_papers", {{"date", "2026-08-14"}}, {ReplayResponse::File(friday)});
   server_.On("/api/daily_papers", {{"date", "2026-08-15"}}, {ReplayResponse::Text(200, "[]", "application/json")});
   server_.On("/api/daily_papers", {{"date", "2026-08-16"}}, {ReplayResponse::Text(200, "[]", "application/json")});

@@ -21,7 +21,7 @@ TEST(FormatDetectionTest, RecognisesEveryFixtureByContent) {
   EXPECT_EQ(DetectFile("hf/2026-01-02.json"), InputFormat::kHfDaily);
   EXPECT_EQ(DetectFile("hf/2024-12-18.json"), InputFormat::kHfDaily);
   EXPECT_EQ(DetectFile("hf/2025-01-10.json"), InputFormat::kHfDaily);
-  EXPECT_EQ(DetectFormat(testing::ReadFile(testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl")).substr(0, 4096)),
+  EXPECT_EQ(DetectFormat(testing::ReadFile(testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl")).substr(0, 4096)),
             InputFormat::kArxivJson);
 }
 

@@ -18,7 +18,7 @@ IngestOptions Quiet() {
 }
 
 TEST_F(IngesterTest, IngestsTheBulkFixtureAndReportsASecondRunUnchanged) {
-  const auto fixture = testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl");
+  const auto fixture = testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl");
   {
     Ingester ingester(*catalogue_, Quiet());
     ASSERT_TRUE(ingester.IngestPaths({fixture}).ok());
@@ -52,7 +52,7 @@ TEST_F(IngesterTest, RejectsBadLinesByLineNumberAndKeepsTheRest) {
 }
 
 TEST_F(IngesterTest, ReadsGzipFilesByContent) {
-  const auto plain = testing::ReadFile(testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl"));
+  const auto plain = testing::ReadFile(testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"));
   const auto gz_path = dir_.File("dump.json.gz");
   gzFile gz = gzopen(gz_path.c_str(), "wb");
   gzwrite(gz, plain.data(), static_cast<unsigned>(plain.size()));
@@ -63,7 +63,7 @@ TEST_F(IngesterTest, ReadsGzipFilesByContent) {
 }
 
 TEST_F(IngesterTest, ReportsATruncatedGzipFileAndKeepsWhatCameBefore) {
-  const auto plain = testing::ReadFile(testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl"));
+  const auto plain = testing::ReadFile(testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"));
   const auto gz_path = dir_.File("full.json.gz");
   gzFile gz = gzopen(gz_path.c_str(), "wb");
   gzwrite(gz, plain.data(), static_cast<unsigned>(plain.size()));
@@ -79,11 +79,16 @@ TEST_F(IngesterTest, ReportsATruncatedGzipFileAndKeepsWhatCameBefore) {
   EXPECT_TRUE(named);
 }
 
-TEST_F(IngesterTest, MissingPathIsAnErrorNamingIt) {
+TEST_F(IngesterTest, AMissingPathIsNamedAndTheOtherPathsAreStillRead) {
   Ingester ingester(*catalogue_, Quiet());
-  auto r = ingester.IngestPaths({dir_.File("nope.jsonl")});
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("nope.jsonl"), std::string::npos);
+  const auto missing = dir_.File("nope.jsonl");
+  auto r = ingester.IngestPaths({missing, testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl")});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(ingester.summary().inserted, 200);
+  EXPECT_EQ(ingester.summary().rejected, 1);
+  ASSERT_EQ(ingester.summary().errors.size(), 1u);
+  EXPECT_EQ(ingester.summary().errors[0].source, missing);
+  EXPECT_NE(ingester.summary().errors[0].reason.find("no such file or directory"), std::string::npos);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "mail/smtp_client.hpp"
 #include "mail_fixture.hpp"
+#include "store/process_lock.hpp"
 
 namespace paperfeed::mail {
 namespace {
@@ -127,7 +128,7 @@ TEST_F(OutboxSenderTest, RowsLeftSendingByADeadSenderAreSentAgainWithTheirMessag
 
 TEST_F(OutboxSenderTest, OnlyOneSenderDrainsADatabaseAtATime) {
   Queue({"a@example.org"});
-  auto held = OutboxLock::Acquire(db_path(), 0).value();
+  auto held = store::ProcessLock::Acquire(db_path(), "outbox", 0).value();
   ASSERT_TRUE(held);
   auto report = Sender().Drain(nullptr, -1, 0.1).value();
   EXPECT_TRUE(report.lock_busy);

@@ -4,9 +4,6 @@
 // at all: nothing started its mail runtime, and no test ran the real serve.)
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,6 +15,7 @@
 #include <regex>
 
 #include "mail_fixture.hpp"
+#include "support/serve_process.hpp"
 #include "store/sqlite.hpp"
 
 namespace paperfeed::mail {
@@ -34,42 +32,14 @@ std::string UtcDay(int64_t unix_seconds) {
 
 class ServeMailTest : public testing::MailTest {
  protected:
-  void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "serve did not stop cleanly on SIGTERM (wait status " << status << ")";
-    }
-  }
-
-  // Starts `paperfeed serve` on a free port and returns the port it printed.
+  // `index_gate`: a FIFO the background index build waits on (PAPERFEED_TEST_INDEX_GATE).
   int StartServe(const std::string& config_file, const std::string& index_gate = "") {
-    int out[2];
-    EXPECT_EQ(pipe(out), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      if (!index_gate.empty()) setenv("PAPERFEED_TEST_INDEX_GATE", index_gate.c_str(), 1);
-      std::vector<std::string> args = {PAPERFEED_BINARY, "--config", config_file, "serve"};
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;  // blocks until serve says where it listens
-    close(out[0]);
-    std::smatch m;
-    if (!std::regex_search(line, m, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) return -1;
-    return std::stoi(m[1]);
+    if (!index_gate.empty()) setenv("PAPERFEED_TEST_INDEX_GATE", index_gate.c_str(), 1);
+    int port = serve_.Start(config_file);
+    unsetenv("PAPERFEED_TEST_INDEX_GATE");
+    return port;
   }
-
-  pid_t pid_ = -1;
+  testing::ServeProcess serve_;
 };
 
 // Issue 10, item 18: serve on a catalogue without a search index answered nothing, not even

@@ -7,28 +7,6 @@
 namespace paperfeed::search {
 namespace {
 
-TEST(HybridTest, ReciprocalRankFusionMatchesHandComputedScores) {
-  RankedList a{{{10, 9.0}, {20, 5.0}, {30, 1.0}}, 1.0};
-  RankedList b{{{30, 0.9}, {10, 0.8}}, 0.5};
-  auto fused = ReciprocalRankFusion({a, b}, 60);
-  ASSERT_EQ(fused.size(), 3u);
-  // doc 10: 1/61 + 0.5/62; doc 30: 1/63 + 0.5/61; doc 20: 1/62.
-  std::map<int64_t, double> score;
-  for (const auto& f : fused) score[f.doc_id] = f.score;
-  EXPECT_NEAR(score[10], 1.0 / 61 + 0.5 / 62, 1e-12);
-  EXPECT_NEAR(score[30], 1.0 / 63 + 0.5 / 61, 1e-12);
-  EXPECT_NEAR(score[20], 1.0 / 62, 1e-12);
-  EXPECT_EQ(fused[0].doc_id, 10);
-  EXPECT_EQ(fused[1].doc_id, 30);
-  EXPECT_EQ(fused[2].doc_id, 20);
-}
-
-TEST(HybridTest, ReciprocalRankFusionBreaksTiesByLowerDocId) {
-  auto fused = ReciprocalRankFusion({RankedList{{{7, 1.0}}, 1.0}, RankedList{{{3, 1.0}}, 1.0}});
-  ASSERT_EQ(fused.size(), 2u);
-  EXPECT_EQ(fused[0].doc_id, 3);
-}
-
 TEST(HybridTest, WeightedFusionNormalisesBothScoresAndUsesExactSimilarity) {
   std::vector<FusedDoc> keyword{{1, 12.0}, {2, 8.0}, {3, 4.0}};
   std::vector<FusedDoc> semantic{{4, 0.9}, {2, 0.7}};

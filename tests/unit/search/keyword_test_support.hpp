@@ -1,4 +1,4 @@
-// Helpers for the keyword-search tests: papers made to order and the shared 200-record fixture.
+// Helpers for the keyword-search tests: papers made to order and the 200-record bulk-dump fixture.
 #pragma once
 
 #include <string>
@@ -29,12 +29,12 @@ inline core::Paper MakePaper(const std::string& id, const std::string& title, co
   return p;
 }
 
-// Loads the 200 real records of the shared bulk-dump fixture through the real ingester.
+// Loads the 200 real records of the bulk-dump fixture (tests/fixtures/arxiv) through the real ingester.
 inline void IngestFixture(store::Catalogue& catalogue) {
   ingest::IngestOptions options;
   options.progress = false;
   ingest::Ingester ingester(catalogue, options);
-  auto r = ingester.IngestPaths({SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl")});
+  auto r = ingester.IngestPaths({Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl")});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(ingester.summary().rejected, 0);
 }

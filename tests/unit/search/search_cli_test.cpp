@@ -29,7 +29,7 @@ class SearchCliTest : public ::testing::Test {
   void SetUp() override {
     db_ = dir_.File("p.db");
     int status = -1;
-    RunCli("--db " + db_ + " ingest " + testing::SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl"), &status);
+    RunCli("--db " + db_ + " ingest " + testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"), &status);
     ASSERT_EQ(status, 0);
   }
   testing::TempDir dir_;

@@ -1,4 +1,4 @@
-// Test corpus for the semantic half: the 200 real arXiv records of the shared fixture as papers.
+// Test corpus for the semantic half: the 200 real arXiv records of tests/fixtures/arxiv as papers.
 #pragma once
 
 #include <fstream>
@@ -15,7 +15,7 @@ namespace paperfeed::testing {
 
 inline std::vector<core::Paper> FixturePapers() {
   std::vector<core::Paper> papers;
-  std::ifstream in(SharedData("fixtures/arxiv-bulk-snapshot-200.jsonl"));
+  std::ifstream in(Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"));
   std::string line;
   while (std::getline(in, line)) {
     auto j = nlohmann::json::parse(line);

@@ -50,7 +50,7 @@ core::Paper MakePaper(const std::string& id, const std::string& title) {
 class FakeArxiv {
  public:
   explicit FakeArxiv(const std::string& title = "") {
-    std::string full = testing::ReadFile(testing::SharedData("fixtures/arxiv-api-response.atom.xml"));
+    std::string full = testing::ReadFile(testing::Fixture("atom/arxiv-api-response.atom.xml"));
     if (!title.empty()) {
       auto start = full.find("<title>RDD:");
       auto end = full.find("</title>", start);
@@ -65,7 +65,7 @@ class FakeArxiv {
       }
       full.replace(start, end - start, "<title>" + escaped);
     }
-    std::string empty = testing::ReadFile(testing::SharedData("fixtures/arxiv-api-empty.atom.xml"));
+    std::string empty = testing::ReadFile(testing::Fixture("atom/arxiv-api-empty.atom.xml"));
     server_.Get("/api/query", [this, full, empty](const httplib::Request& req, httplib::Response& res) {
       ++requests_;
       std::string ids = req.get_param_value("id_list");

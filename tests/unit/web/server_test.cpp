@@ -55,9 +55,9 @@ class ServerTest : public ::testing::Test {
     options.format = ingest::InputFormat::kHfDaily;
     options.progress = false;
     ingest::Ingester ingester(*catalogue.value(), options);
-    auto r = ingester.IngestPaths({testing::SharedData("hf-daily-papers/2026-08-19.json"),
-                                   testing::SharedData("hf-daily-papers/2026-08-20.json"),
-                                   testing::SharedData("hf-daily-papers/2026-08-21.json")});
+    auto r = ingester.IngestPaths({testing::Fixture("hf/archive/2026-08-19.json"),
+                                   testing::Fixture("hf/archive/2026-08-20.json"),
+                                   testing::Fixture("hf/archive/2026-08-21.json")});
     ASSERT_TRUE(r.ok()) << r.error().message;
     // A hostile submission: markup in the title, the submitter's name and the abstract.
     core::Paper hostile = MakePaper(kHostileId, std::string("Attention ") + kScript + " and " + kImg, {"cs.LG", "stat.ML"});
@@ -78,11 +78,6 @@ class ServerTest : public ::testing::Test {
     auto server = Server::Create(server_options);
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = server.value().release();
-    // A slow route for the graceful-shutdown test (tests may add routes before Start).
-    server_->router().Get("/test/slow", [](const Request&, Response& res, Context&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
-      res.SetText("done");
-    });
     auto port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = port.value();
@@ -424,6 +419,12 @@ TEST_F(ServerTest, JsonFeedsHaveTheFieldsJsonFeed11Requires) {
   EXPECT_EQ(search["version"], "https://jsonfeed.org/version/1.1");
   pugi::xml_document doc;
   EXPECT_TRUE(doc.load_string(Body("/feeds/search.atom?q=attention").c_str()));
+  // Newest first among the relevant, as a reader shows them: a new match is never buried.
+  ASSERT_GE(search["items"].size(), 2u);
+  for (size_t i = 1; i < search["items"].size(); ++i) {
+    EXPECT_GE(search["items"][i - 1]["date_modified"].get<std::string>(), search["items"][i]["date_modified"].get<std::string>())
+        << "item " << i;
+  }
 #endif
   EXPECT_EQ(Get("/feeds/search.atom")->status, 400);
 }
@@ -550,23 +551,56 @@ TEST_F(ServerTest, RejectsOversizedBodiesAndUnknownMethods) {
   EXPECT_EQ(post->status, 405);
 }
 
-// Runs last in this file's order: stops the shared server.
-TEST_F(ServerTest, ZzGracefulShutdownLetsInFlightRequestsFinish) {
+// Stop() closes the listener at once but lets a request already in its handler finish. The
+// handler is held on a latch, so the order of events is set by the test, not by a clock.
+TEST(ServerShutdownTest, StopLetsAnInFlightRequestFinishAndRefusesNewConnections) {
+  testing::TempDir dir;
+  ServerOptions options;
+  options.db_path = dir.File("catalogue.db");
+  options.port = 0;
+  options.threads = 2;
+  options.index_dir = dir.File("index");
+  auto server = Server::Create(options);
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  std::promise<void> entered, release;
+  auto released = release.get_future().share();
+  server.value()->router().Get("/test/held", [&](const Request&, Response& res, Context&) {
+    entered.set_value();
+    released.wait();
+    res.SetText("done");
+  });
+  auto port = server.value()->Start();
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  auto client_for = [&] {
+    httplib::Client c("127.0.0.1", port.value());
+    c.set_connection_timeout(2);
+    c.set_read_timeout(10);
+    return c;
+  };
+
   std::promise<int> status;
   std::thread request([&] {
-    auto client = Client();
-    auto res = client.Get("/test/slow");
-    if (!res) std::fprintf(stderr, "slow request failed: %s\n", httplib::to_string(res.error()).c_str());
+    auto client = client_for();
+    auto res = client.Get("/test/held");
     status.set_value(res ? res->status : -1);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the request is in the handler
-  server_->Stop();
+  entered.get_future().wait();
+  std::thread stopper([&] { server.value()->Stop(); });
+  // The listener closes while the held request is still in its handler.
+  bool refused = false;
+  for (int i = 0; i < 2000 && !refused; ++i) {
+    auto probe = client_for();
+    probe.set_connection_timeout(0, 200'000);
+    refused = !probe.Get("/healthz");
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the listener
+  }
+  EXPECT_TRUE(refused) << "new connections are still accepted after Stop()";
+  auto answer = status.get_future();
+  EXPECT_EQ(answer.wait_for(std::chrono::seconds(0)), std::future_status::timeout) << "answered before release";
+  release.set_value();
+  stopper.join();
   request.join();
-  EXPECT_EQ(status.get_future().get(), 200);
-  // New connections are refused after the stop.
-  auto client = Client();
-  client.set_connection_timeout(1);
-  EXPECT_FALSE(client.Get("/healthz"));
+  EXPECT_EQ(answer.get(), 200);
 }
 
 }  // namespace
