@@ -18,7 +18,7 @@ gen-corpus:
 demo-data:
 	/usr/bin/python3 scripts/make_demo_slice.py
 
-# libFuzzer targets for every parser and the TeX and comment renderers (clang, ASan + UBSan in build-fuzz): make fuzz FUZZ_SECONDS=180
+# libFuzzer targets for every parser, the TeX and comment renderers and the request router (clang, ASan + UBSan in build-fuzz): make fuzz FUZZ_SECONDS=180
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
@@ -30,6 +30,12 @@ bench-web:
 
 # Mail benchmark: render and send 10,000 digests to a local SMTP server (aiosmtpd) — digests/s end
 # to end, render-only rate, peak RSS, with and without SMTP connection reuse. DIGESTS=N, TOPICS=0.
+# Soak benchmark (not in CI): wrk on pages and search, slow clients, a big ingest, upvoters and
+# commenters with tokens, and a kill -9 of serve, for MINUTES (default 3); checks acknowledged writes.
+.PHONY: bench-soak
+bench-soak:
+	bash bench/bench_soak.sh
+
 .PHONY: bench-mail
 bench-mail:
 	bash bench/bench_mail.sh

@@ -11,7 +11,7 @@ shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(arxiv_json atom oai hf_daily hf_python_repr tex comment)
+[ ${#targets[@]} -eq 0 ] && targets=(arxiv_json atom oai hf_daily hf_python_repr tex comment router)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPAPERFEED_FUZZ=ON -DPAPERFEED_SANITIZE=ON -DPAPERFEED_TESTS=OFF >/dev/null
@@ -21,7 +21,7 @@ dict_for() {
   case "$1" in
     atom|oai) echo "-dict=$root/fuzz/xml.dict" ;;
     tex) echo "-dict=$root/fuzz/tex.dict" ;;
-    comment) ;;
+    comment|router) ;;
     *) echo "-dict=$root/fuzz/json.dict" ;;
   esac
 }

@@ -10,6 +10,8 @@ PACKAGES=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcurl4-openssl-dev
   libcli11-dev libsodium-dev libhnswlib-dev libcpp-httplib-dev zlib1g-dev
   libstemmer-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata libcmark-dev
+  # new passwords against a dictionary of common and breached words (web/password_quality)
+  libpwquality-dev cracklib-runtime
   # tests and benchmarks: GoogleTest, a real SMTP server, a real browser, HTTP load, peers
   libgtest-dev libgmock-dev python3 python3-aiosmtpd chromium nodejs npm
   wrk nginx hyperfine libxapian-dev

@@ -95,6 +95,20 @@ KeyRow InRange(KeyRow row, double lo, double hi) {
   return row;
 }
 
+// An integer key that must lie in [min, max]; int64_t fields (seconds) are read as int.
+template <typename Field>
+KeyRow Ranged(std::string name, std::string env, std::string help, Field field, int64_t min, int64_t max) {
+  KeyRow row{{std::move(name), std::move(env), std::move(help)}, nullptr, nullptr};
+  row.set = [field, min, max](Config& c, const std::string& v) {
+    int n = 0;
+    if (!ParseInt(v, &n) || n < min || n > max) return false;
+    field(c) = n;
+    return true;
+  };
+  row.get = [field](const Config& c) { return std::to_string(field(const_cast<Config&>(c))); };
+  return row;
+}
+
 #define PF_FIELD(expr) [](Config & c) -> auto& { return c.expr; }
 
 // A list key: a TOML array of strings, or one string of items separated by commas or spaces.
@@ -156,6 +170,32 @@ const std::vector<KeyRow>& Rows() {
     r.push_back(InRange(Of("search.prf_weight", "PAPERFEED_PRF_WEIGHT",
                            "Weight of those hits against the query's own vector, 0..10", PF_FIELD(semantic.prf_weight)),
                         0, 10));
+    // Slow and many clients (issue 10): deadlines, caps and the answer beyond them.
+    r.push_back(Ranged("server.request_timeout_ms", "PAPERFEED_REQUEST_TIMEOUT_MS",
+                       "Milliseconds a client has to send a whole request (line, headers, body); else 408",
+                       PF_FIELD(request_timeout_ms), 100, 3600000));
+    r.push_back(Ranged("server.response_timeout_ms", "PAPERFEED_RESPONSE_TIMEOUT_MS",
+                       "Milliseconds a client has to take a whole response", PF_FIELD(response_timeout_ms), 100,
+                       3600000));
+    r.push_back(Ranged("server.keep_alive_idle_ms", "PAPERFEED_KEEP_ALIVE_IDLE_MS",
+                       "Milliseconds an idle keep-alive connection is kept (closed sooner when others wait)",
+                       PF_FIELD(keep_alive_idle_ms), 0, 3600000));
+    r.push_back(Ranged("server.max_connections_per_address", "PAPERFEED_MAX_CONNECTIONS_PER_ADDRESS",
+                       "Connections one client address may hold, served or waiting; beyond: 429 (0 = max(8, threads / 2); "
+                       "trusted proxies are exempt)",
+                       PF_FIELD(max_connections_per_address), 0, 1000000));
+    r.push_back(Ranged("server.max_queued_connections", "PAPERFEED_MAX_QUEUED_CONNECTIONS",
+                       "Connections that may wait for a worker; beyond: 503 at once", PF_FIELD(max_queued_connections),
+                       0, 1000000));
+    r.push_back(Ranged("server.max_queue_wait_ms", "PAPERFEED_MAX_QUEUE_WAIT_MS",
+                       "Milliseconds a connection may wait for a worker before it gets 503", PF_FIELD(max_queue_wait_ms),
+                       0, 600000));
+    r.push_back(Ranged("server.retry_after_seconds", "PAPERFEED_RETRY_AFTER",
+                       "Retry-After of the 503 and 429 answers beyond capacity", PF_FIELD(retry_after_seconds), 1, 3600));
+    r.push_back(Ranged("server.max_body_kb", "PAPERFEED_MAX_BODY_KB", "Request bodies above this many KiB get 413",
+                       PF_FIELD(max_body_kb), 1, 1048576));
+    r.push_back(Ranged("server.max_form_kb", "PAPERFEED_MAX_FORM_KB",
+                       "URL-encoded form bodies above this many KiB get 413", PF_FIELD(max_form_kb), 1, 1048576));
     // [accounts]
     r.push_back({{"accounts.signup", "PAPERFEED_SIGNUP", "open: anyone may sign up; closed: only 'paperfeed user add'"},
                  [](Config& c, const std::string& v) {
@@ -180,6 +220,32 @@ const std::vector<KeyRow>& Rows() {
     r.push_back(Of("accounts.secure_cookies", "PAPERFEED_SECURE_COOKIES",
                    "Secure session cookies (on by default when public_base_url is https://)",
                    PF_FIELD(accounts.auth.secure_cookies)));
+    r.push_back(Ranged("accounts.signups_per_address_per_hour", "PAPERFEED_SIGNUPS_PER_ADDRESS",
+                       "Sign-ups one client address may attempt per hour (sliding window; beyond it 429)",
+                       PF_FIELD(accounts.auth.max_signups_per_address), 1, 1000000));
+    r.push_back(Ranged("accounts.login_free_failures", "PAPERFEED_LOGIN_FREE_FAILURES",
+                       "Failed log-ins of one (name, address) pair before each further try must wait",
+                       PF_FIELD(accounts.auth.free_failures_per_pair), 1, 1000));
+    r.push_back(Ranged("accounts.login_delay_seconds", "PAPERFEED_LOGIN_DELAY",
+                       "The first wait after the free failures, doubling with each failure (at most the window)",
+                       PF_FIELD(accounts.auth.failure_delay_base_seconds), 1, 86400));
+    r.push_back(Ranged("accounts.login_max_failures_per_address", "PAPERFEED_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                       "Failed log-ins (any name) that stop one address for the window",
+                       PF_FIELD(accounts.auth.max_failures_per_ip), 1, 1000000));
+    r.push_back(Ranged("accounts.login_window_seconds", "PAPERFEED_LOGIN_WINDOW",
+                       "The window the log-in failures are counted in", PF_FIELD(accounts.auth.failure_window_seconds),
+                       60, 7 * 86400));
+    r.push_back(Ranged("accounts.max_concurrent_password_checks", "PAPERFEED_MAX_PASSWORD_CHECKS",
+                       "Argon2id checks (64 MiB each) running at once; beyond: a short wait, then 503",
+                       PF_FIELD(accounts.auth.max_concurrent_password_checks), 1, 1024));
+    r.push_back(Ranged("accounts.password_check_wait_ms", "PAPERFEED_PASSWORD_CHECK_WAIT_MS",
+                       "Milliseconds a log-in or sign-up waits for a password check slot",
+                       PF_FIELD(accounts.auth.password_check_wait_ms), 0, 60000));
+    r.push_back(Ranged("accounts.token_default_days", "PAPERFEED_TOKEN_DEFAULT_DAYS",
+                       "Days a new API token lasts unless its owner picks otherwise",
+                       PF_FIELD(accounts.auth.default_token_days), 1, 3650));
+    r.push_back(Ranged("accounts.token_max_days", "PAPERFEED_TOKEN_MAX_DAYS", "The longest lifetime of an API token, days",
+                       PF_FIELD(accounts.auth.max_token_days), 1, 3650));
     r.push_back(ListOf("server.trusted_proxies", "PAPERFEED_TRUSTED_PROXIES",
                        "Reverse proxies (numeric addresses, comma-separated) whose X-Forwarded-For names the client",
                        PF_FIELD(trusted_proxies)));
@@ -401,6 +467,12 @@ core::Result<Config> LoadConfig(const ConfigInputs& inputs) {
   config.mail.public_base_url = config.EffectivePublicBaseUrl();
   if (core::StartsWith(config.mail.public_base_url, "https://") && config.sources["accounts.secure_cookies"] == "default")
     config.accounts.auth.secure_cookies = true;
+  if (config.accounts.auth.default_token_days > config.accounts.auth.max_token_days)
+    return MakeError(ErrorCode::kInvalidInput, std::string(config.file.empty() ? "configuration" : config.file) +
+                                                   ": accounts.token_default_days (" +
+                                                   std::to_string(config.accounts.auth.default_token_days) +
+                                                   ") is above accounts.token_max_days (" +
+                                                   std::to_string(config.accounts.auth.max_token_days) + ")");
   std::string where = config.file.empty() ? "configuration" : config.file;
   if (auto r = config.mail.Validate(); !r) {
     return MakeError(r.error().code, where + ": [mail] " + r.error().message);

@@ -45,6 +45,16 @@ struct Config {
   std::vector<std::string> trusted_proxies;  // reverse proxies whose X-Forwarded-For is believed
   // [search]
   search::SemanticOptions semantic;  // the fusion weight and pseudo-relevance feedback of hybrid search
+  // Slow and many clients (web::ServerOptions has the meaning of each).
+  int request_timeout_ms = 10000;
+  int response_timeout_ms = 60000;
+  int keep_alive_idle_ms = 5000;
+  int max_connections_per_address = 0;  // 0: max(8, threads / 2)
+  int max_queued_connections = 64;
+  int max_queue_wait_ms = 1000;
+  int retry_after_seconds = 5;
+  int max_body_kb = 1024;
+  int max_form_kb = 64;
   // [accounts]
   web::AccountOptions accounts;
   // [mail]

@@ -8,6 +8,7 @@
 #include "cli/command.hpp"
 #include "core/calendar.hpp"
 #include "core/progress.hpp"
+#include "core/text.hpp"
 #include "mail/digest_run.hpp"
 #include "mail/message.hpp"
 #include "mail/smtp_client.hpp"
@@ -111,7 +112,15 @@ void RegisterDigest(CommandRegistry& r) {
                             {"subscribers", rendered->subscribers},
                             {"rendered", rendered->rendered},
                             {"already_queued", rendered->already},
-                            {"empty", rendered->empty}};
+                            {"empty", rendered->empty},
+                            {"not_rendered", rendered->failed}};
+      // Who did not get a digest this time, and why: without it a cron mail showed only the counts.
+      nlohmann::json failures = nlohmann::json::array();
+      for (const auto& f : rendered->failures)
+        failures.push_back({{"subscriber_id", f.subscriber_id},
+                            {"email", core::SanitisedText(f.email, core::TextKind::kLine)},
+                            {"reason", core::SanitisedText(f.reason, core::TextKind::kLine)}});
+      out["not_rendered_subscribers"] = std::move(failures);
       int exit_code = kExitOk;
       if (!run->no_send) {
         auto smtp = mail::SmtpClient::Create(*config);
@@ -144,10 +153,15 @@ void RegisterDigest(CommandRegistry& r) {
       } else {
         std::printf("%s: %d subscribers, %d digests rendered, %d already queued, %d empty (not sent)",
                     info->key.c_str(), rendered->subscribers, rendered->rendered, rendered->already, rendered->empty);
+        if (rendered->failed > 0) std::printf(", %d not rendered (the next run tries again)", rendered->failed);
         if (out.contains("sent"))
           std::printf("; sent %d, retry later %d, failed %d", out["sent"].get<int>(), out["retry_later"].get<int>(),
                       out["failed"].get<int>());
         std::printf("\n");
+        for (const auto& f : rendered->failures)
+          std::printf("  not rendered: subscriber %lld <%s>: %s\n", static_cast<long long>(f.subscriber_id),
+                      core::SanitisedText(f.email, core::TextKind::kLine).c_str(),
+                      core::SanitisedText(f.reason, core::TextKind::kLine).c_str());
       }
       return exit_code;
     };

@@ -1,4 +1,5 @@
 // The web verb: paperfeed [--db PATH] serve [--listen HOST:PORT] [--threads N].
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -51,10 +52,31 @@ int Serve(const GlobalOptions& globals) {
   server_options.semantic = config.semantic;
   server_options.cache_bytes = static_cast<size_t>(std::max(0, config.cache_mb)) << 20;
   server_options.index_sync_seconds = config.index_sync_seconds;
+  server_options.build_index_in_background = true;
+  // For the end-to-end test of the warming-up answers (tests/unit/mail/serve_mail_test.cpp): the
+  // index build waits until someone writes to this FIFO. Not a setting: nothing else uses it.
+  if (const char* gate = std::getenv("PAPERFEED_TEST_INDEX_GATE"); gate && *gate) {
+    server_options.before_index_build = [path = std::string(gate)] {
+      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return;
+      char c;
+      (void)::read(fd, &c, 1);
+      ::close(fd);
+    };
+  }
   server_options.public_base_url = config.EffectivePublicBaseUrl();
   server_options.accounts = config.accounts;
   server_options.mail = config.mail;
   server_options.trusted_proxies = config.trusted_proxies;
+  server_options.request_timeout_ms = config.request_timeout_ms;
+  server_options.response_timeout_ms = config.response_timeout_ms;
+  server_options.keep_alive_idle_ms = config.keep_alive_idle_ms;
+  server_options.max_connections_per_address = config.max_connections_per_address;
+  server_options.max_queued_connections = config.max_queued_connections;
+  server_options.max_queue_wait_ms = config.max_queue_wait_ms;
+  server_options.retry_after_seconds = config.retry_after_seconds;
+  server_options.max_body_bytes = static_cast<size_t>(config.max_body_kb) << 10;
+  server_options.max_form_bytes = static_cast<size_t>(config.max_form_kb) << 10;
 
   // Block SIGINT/SIGTERM in every thread (threads started later inherit the mask); one thread
   // waits for them. Before the server runs a signal ends the process (opening the search indexes

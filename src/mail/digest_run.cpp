@@ -106,6 +106,7 @@ Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& so
     if (!digest) {
       if (StopsTheRun(digest.error())) return digest.error();
       ++report.failed;
+      report.failures.push_back({subscriber.id, subscriber.email, digest.error().message});
       report.warnings.push_back(NotRendered(subscriber, digest.error()));
       continue;
     }
@@ -127,6 +128,7 @@ Result<RenderReport> RenderDigests(store::Catalogue& catalogue, DigestSource& so
         // One subscriber's message that cannot be built (a stored address or title that breaks a
         // header) once stopped the digests of everyone; it is left without a row instead.
         ++report.failed;
+        report.failures.push_back({subscriber.id, subscriber.email, message.error().message});
         report.warnings.push_back(NotRendered(subscriber, message.error()));
         continue;
       }

@@ -36,6 +36,12 @@ struct RenderReport {
   int already = 0;      // had their row from an earlier (perhaps interrupted) run
   int empty = 0;        // nothing to say: recorded as skipped, not sent
   int failed = 0;       // could not be rendered (named in warnings); no row, so the next run retries
+  struct Failure {
+    int64_t subscriber_id = 0;
+    std::string email;
+    std::string reason;
+  };
+  std::vector<Failure> failures;  // one per failed subscriber, in the order they were tried
   std::vector<std::string> warnings;
 };
 

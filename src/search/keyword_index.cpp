@@ -121,7 +121,7 @@ Result<std::unique_ptr<KeywordIndex>> KeywordIndex::Open(const std::string& dir,
   std::unique_ptr<KeywordIndex> index(new KeywordIndex());
   index->dir_ = dir;
   index->params_ = params;
-  index->state_ = std::make_unique<State>();
+  index->state_.store(std::make_shared<const State>());
   if (auto r = index->LoadManifest(); !r) return r.error();
   return index;
 }
@@ -197,7 +197,7 @@ Result<void> KeywordIndex::LoadManifest() {
     ++repaired_files_;
   }
   state->RebuildMap();
-  state_ = std::move(state);
+  state_.store(std::shared_ptr<const State>(std::move(state)));
   return {};
 }
 
@@ -228,14 +228,17 @@ Result<void> KeywordIndex::Commit(std::unique_ptr<State> next) {
     keep.push_back(e.name);
     keep.push_back(e.deleted_file);
   }
-  for (const auto& e : state_->segments) {
+  // Readers still holding the old state keep its segments mapped: an unlinked file stays readable
+  // until its last mapping goes.
+  const auto old = Snapshot();
+  for (const auto& e : old->segments) {
     for (const auto& name : {e.name, e.deleted_file}) {
       if (name.empty() || std::find(keep.begin(), keep.end(), name) != keep.end()) continue;
       std::error_code ec;
       fs::remove(fs::path(dir_) / name, ec);
     }
   }
-  state_ = std::move(next);
+  state_.store(std::shared_ptr<const State>(std::move(next)), std::memory_order_release);
   return {};
 }
 
@@ -348,10 +351,11 @@ class Updater {
 Result<int64_t> KeywordIndex::CatchUp(store::Catalogue& catalogue, bool progress) {
   // Nothing new, the usual answer to serve's periodic sync: skip copying the state (its doc map
   // alone is 8 bytes a paper).
-  auto probe = catalogue.PapersChangedSince(state_->change_seq, 1);
+  const auto current = Snapshot();
+  auto probe = catalogue.PapersChangedSince(current->change_seq, 1);
   if (!probe) return probe.error();
   if (probe->empty()) return int64_t{0};
-  auto next = std::make_unique<State>(*state_);
+  auto next = std::make_unique<State>(*current);
   const int64_t before = next->change_seq;
   auto read = Updater(dir_, params_, *next).Run(catalogue, progress, 0);
   if (!read) return read.error();
@@ -363,7 +367,7 @@ Result<int64_t> KeywordIndex::CatchUp(store::Catalogue& catalogue, bool progress
 
 Result<void> KeywordIndex::Rebuild(store::Catalogue& catalogue, bool progress) {
   auto next = std::make_unique<State>();
-  next->next_id = state_->next_id;
+  next->next_id = Snapshot()->next_id;
   uint64_t total = 0;
   if (auto stats = catalogue.Stats()) total = static_cast<uint64_t>(stats->papers);
   auto read = Updater(dir_, params_, *next).Run(catalogue, progress, total);
@@ -372,7 +376,8 @@ Result<void> KeywordIndex::Rebuild(store::Catalogue& catalogue, bool progress) {
 }
 
 Result<void> KeywordIndex::MaybeMerge() {
-  const auto& segs = state_->segments;
+  const auto current = Snapshot();
+  const auto& segs = current->segments;
   if (segs.size() < 2) return {};
   int64_t total = 0, deleted = 0;
   for (const auto& e : segs) {
@@ -384,7 +389,7 @@ Result<void> KeywordIndex::MaybeMerge() {
   else if (segs.size() > kMaxSegments) from = 1;          // too many deltas: merge them
   else return {};
 
-  auto next = std::make_unique<State>(*state_);
+  auto next = std::make_unique<State>(*current);
   SegmentBuilder builder;
   for (size_t s = from; s < segs.size(); ++s) {
     const auto& e = segs[s];
@@ -428,8 +433,9 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
                                           const std::function<bool(int64_t)>& accept, int64_t* matched) const {
   std::vector<ScoredDoc> out;
   if (matched) *matched = 0;
-  if (depth <= 0 || state_->segments.empty()) return out;
-  const State& st = *state_;
+  const auto snapshot = Snapshot();  // the generation this search reads, whatever maintenance swaps in
+  if (depth <= 0 || snapshot->segments.empty()) return out;
+  const State& st = *snapshot;
   std::vector<const Segment*> segments;
   for (const auto& e : st.segments) segments.push_back(e.segment.get());
   const matcher::QueryPlan plan = matcher::MakePlan(query, segments, params_);
@@ -469,25 +475,28 @@ std::vector<ScoredDoc> KeywordIndex::TopK(const ParsedQuery& query, int depth,
 
 std::string KeywordIndex::PaperId(int64_t doc_id) const {
   uint32_t local = 0;
-  const SegmentEntry* e = state_->Locate(doc_id, local);
+  const auto st = Snapshot();
+  const SegmentEntry* e = st->Locate(doc_id, local);
   return e ? std::string(e->segment->paper_id(local)) : std::string();
 }
 
 bool KeywordIndex::IsLive(int64_t doc_id) const {
   uint32_t local = 0;
-  return state_->Locate(doc_id, local) != nullptr;
+  return Snapshot()->Locate(doc_id, local) != nullptr;
 }
 
 std::optional<int32_t> KeywordIndex::Day(int64_t doc_id) const {
   uint32_t local = 0;
-  const SegmentEntry* e = state_->Locate(doc_id, local);
+  const auto st = Snapshot();
+  const SegmentEntry* e = st->Locate(doc_id, local);
   if (!e) return std::nullopt;
   return e->segment->day(local);
 }
 
 bool KeywordIndex::PassesFilters(int64_t doc_id, const ParsedQuery& query) const {
   uint32_t local = 0;
-  const SegmentEntry* e = state_->Locate(doc_id, local);
+  const auto st = Snapshot();
+  const SegmentEntry* e = st->Locate(doc_id, local);
   if (!e) return false;
   const int32_t day = e->segment->day(local);
   if (query.day_from && day < *query.day_from) return false;
@@ -501,17 +510,19 @@ bool KeywordIndex::PassesFilters(int64_t doc_id, const ParsedQuery& query) const
 }
 
 void KeywordIndex::ForEachLiveDoc(const std::function<void(int64_t, std::string_view)>& fn) const {
-  for (const auto& e : state_->segments)
+  const auto st = Snapshot();
+  for (const auto& e : st->segments)
     for (uint32_t local = 0; local < e.segment->num_docs(); ++local)
       if (!BitSet(*e.deleted, local)) fn(e.segment->doc_id(local), e.segment->paper_id(local));
 }
 
 KeywordIndexStats KeywordIndex::Stats() const {
   KeywordIndexStats s;
-  s.live_docs = state_->live;
-  s.segments = static_cast<int64_t>(state_->segments.size());
-  s.change_seq = state_->change_seq;
-  for (const auto& e : state_->segments) {
+  const auto st = Snapshot();
+  s.live_docs = st->live;
+  s.segments = static_cast<int64_t>(st->segments.size());
+  s.change_seq = st->change_seq;
+  for (const auto& e : st->segments) {
     s.deleted_docs += e.deleted_count;
     s.bytes += static_cast<int64_t>(e.segment->file_size());
   }

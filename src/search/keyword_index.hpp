@@ -15,6 +15,7 @@
 // apply the same category and date filters as keyword search.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,6 +45,10 @@ struct KeywordIndexStats {
   int64_t change_seq = 0;
 };
 
+// Thread-safety: any number of readers (TopK, PaperId, IsLive, ...) run while one writer (CatchUp,
+// Rebuild; callers serialise writers) builds the next state beside the current one; the writer
+// publishes it with one atomic pointer swap, and each reader call works on the state that was
+// current when it began. So a search never waits for an update.
 class KeywordIndex {
  public:
   // Opens the index in `dir` (creating the directory; an empty index when there is no MANIFEST),
@@ -94,7 +99,8 @@ class KeywordIndex {
 
   std::string dir_;
   Bm25fParams params_;
-  std::unique_ptr<State> state_;
+  std::shared_ptr<const State> Snapshot() const { return state_.load(std::memory_order_acquire); }
+  std::atomic<std::shared_ptr<const State>> state_;
   int repaired_files_ = 0;
   bool format_upgraded_ = false;
 };

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <mutex>
-#include <shared_mutex>
 #include <unordered_map>
 
 #include "search/keyword_index.hpp"
@@ -29,12 +28,26 @@ constexpr int kSortPool = 1000;
 // Depth of each list that hybrid fusion sees.
 constexpr int kFusionDepth = 100;
 
+// Searches never wait for maintenance (issue 10: an index sync that retrained the embedder under
+// an exclusive search lock stopped every search for 85 s). The keyword index and the semantic
+// backend each build their next state beside the serving one and swap it in atomically; updates
+// read the catalogue through a connection of their own, so a search's catalogue look-ups do not
+// queue behind an ingest's pages either. Only updates wait for each other (maintenance_mutex_).
 class OpenService final : public SearchService {
  public:
   OpenService(store::Catalogue& catalogue, std::unique_ptr<KeywordIndex> keyword)
       : catalogue_(catalogue), keyword_(std::move(keyword)) {}
 
   Result<void> AttachSemantic(const SemanticOptions& options) {
+    // The maintenance connection: the same database file, another SQLite connection (WAL lets it
+    // read while searches read through catalogue_). An in-memory catalogue has no second
+    // connection; updates then share catalogue_ under its mutex.
+    const std::string path = catalogue_.database().path();
+    if (!path.empty() && path != ":memory:" && path.rfind("file::memory:", 0) != 0) {
+      auto own = store::OpenSqliteCatalogue(path);
+      if (own) maintenance_catalogue_ = std::move(own.value());
+    }
+    on_stage_ = options.on_maintenance_stage;
     auto backend = MakeSemanticBackend(keyword_->dir(), catalogue_, *keyword_, options);
     if (!backend) return backend.error();
     semantic_ = std::move(backend.value());
@@ -63,7 +76,6 @@ class OpenService final : public SearchService {
 
     SearchResults results;
     results.parsed_query = query.Describe();
-    std::shared_lock lock(mutex_);
 
     std::function<bool(int64_t)> accept;
     if (!query.phrases.empty() || !query.excluded_phrases.empty()) {
@@ -137,7 +149,6 @@ class OpenService final : public SearchService {
   }
 
   Result<std::vector<SearchHit>> Similar(const std::string& paper_id, int limit) override {
-    std::shared_lock lock(mutex_);
     std::optional<store::StoredPaper> paper;
     {
       std::lock_guard db_lock(catalogue_mutex_);
@@ -179,25 +190,34 @@ class OpenService final : public SearchService {
   }
 
   Result<int64_t> CatchUp(bool progress) override {
-    std::unique_lock lock(mutex_);
-    std::lock_guard db_lock(catalogue_mutex_);
-    auto read = keyword_->CatchUp(catalogue_, progress);
+    std::lock_guard maintenance(maintenance_mutex_);
+    auto [catalogue, db_lock] = MaintenanceCatalogue();
+    auto read = keyword_->CatchUp(catalogue, progress);
     if (!read) return read.error();
+    if (on_stage_) on_stage_("keyword-caught-up");
     if (semantic_) {
-      if (auto r = semantic_->CatchUp(catalogue_, *keyword_, progress); !r) return r.error();
+      if (auto r = semantic_->CatchUp(catalogue, *keyword_, progress); !r) return r.error();
     }
     return read;
   }
 
   Result<void> Rebuild(bool progress) override {
-    std::unique_lock lock(mutex_);
-    std::lock_guard db_lock(catalogue_mutex_);
-    if (auto r = keyword_->Rebuild(catalogue_, progress); !r) return r;
-    if (semantic_) return semantic_->Rebuild(catalogue_, *keyword_, progress);
+    std::lock_guard maintenance(maintenance_mutex_);
+    auto [catalogue, db_lock] = MaintenanceCatalogue();
+    if (auto r = keyword_->Rebuild(catalogue, progress); !r) return r;
+    if (semantic_) return semantic_->Rebuild(catalogue, *keyword_, progress);
     return {};
   }
 
+  int64_t IndexedPapers() const override { return keyword_->Stats().live_docs; }
+
  private:
+  // The catalogue updates read: their own connection, or the shared one held for the whole update.
+  std::pair<store::Catalogue&, std::unique_lock<std::mutex>> MaintenanceCatalogue() {
+    if (maintenance_catalogue_) return {*maintenance_catalogue_, std::unique_lock<std::mutex>()};
+    return {catalogue_, std::unique_lock<std::mutex>(catalogue_mutex_)};
+  }
+
   // Checks quoted phrases against the paper's own text (the index keeps no positions).
   bool PhrasesHold(int64_t doc_id, const ParsedQuery& query) {
     std::string id = keyword_->PaperId(doc_id);
@@ -217,7 +237,9 @@ class OpenService final : public SearchService {
   store::Catalogue& catalogue_;
   std::unique_ptr<KeywordIndex> keyword_;
   std::unique_ptr<SemanticBackend> semantic_;
-  std::shared_mutex mutex_;
+  std::unique_ptr<store::Catalogue> maintenance_catalogue_;
+  std::mutex maintenance_mutex_;  // one CatchUp or Rebuild at a time
+  std::function<void(std::string_view)> on_stage_;  // SemanticOptions::on_maintenance_stage (tests)
   // The catalogue's connection and prepared statements serve one caller at a time.
   std::mutex catalogue_mutex_;
 };

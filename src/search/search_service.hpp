@@ -51,7 +51,9 @@ const char* SearchModeName(SearchMode mode);
 std::optional<SearchMode> ParseSearchMode(const std::string& name);
 
 // Owns the keyword index, the embedder and the vector index that belong to one catalogue.
-// Thread-safe for concurrent searches; writes (CatchUp, Rebuild) take an exclusive lock.
+// Thread-safe: searches run concurrently with each other and with one update (CatchUp, Rebuild),
+// which builds the next index generation beside the serving one and swaps it in atomically, so a
+// search never waits for an ingest or a retrain. Updates wait for each other.
 class SearchService {
  public:
   virtual ~SearchService() = default;
@@ -65,6 +67,8 @@ class SearchService {
   virtual core::Result<int64_t> CatchUp(bool progress = false) = 0;
   // Rebuilds every index from the catalogue, with a progress bar when `progress` is true.
   virtual core::Result<void> Rebuild(bool progress) = 0;
+  // Papers the keyword index holds now (0 for an index not built yet).
+  virtual int64_t IndexedPapers() const = 0;
 };
 
 // Opens (or creates next to the database) the indexes of `catalogue`, repairing them when a

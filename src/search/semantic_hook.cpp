@@ -24,6 +24,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include <fcntl.h>
@@ -72,6 +74,19 @@ std::string ReadSmallFile(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// One generation of the semantic index: a model and the vectors it made. The model never changes
+// once published; the vectors change only under `mutex` held exclusively, in short bursts.
+struct Generation {
+  std::unique_ptr<Embedder> model;
+  std::unique_ptr<VectorIndex> vectors;
+  mutable std::shared_mutex mutex;
+};
+using GenerationPtr = std::shared_ptr<Generation>;
+
+// Vectors inserted per exclusive hold during catch-up: a search waits at most for this many
+// HNSW insertions (a few milliseconds), never for a whole ingest.
+constexpr size_t kInsertBurst = 64;
+
 class Backend final : public SemanticBackend {
  public:
   Backend(std::string dir, const KeywordIndex& keyword, SemanticOptions options)
@@ -97,8 +112,6 @@ class Backend final : public SemanticBackend {
     auto loaded = LoadGeneration(dir_ + "/" + current);
     if (!loaded) {
       // A damaged generation is rebuilt at the next catch-up rather than failing every start.
-      model_.reset();
-      vectors_.reset();
       fs::remove(dir_ + "/CURRENT", ec);
       return {};
     }
@@ -108,19 +121,21 @@ class Backend final : public SemanticBackend {
     if (!options_.model_dir.empty()) {
       auto info = model::PretrainedModel::Inspect(options_.model_dir);
       if (!info) return info.error();
-      if (model_->name() != "pretrained:" + info->name) model_.reset();
+      if (loaded.value()->model->name() != "pretrained:" + info->name) return {};
     }
+    Publish(std::move(loaded.value()));
     return {};
   }
 
   Result<void> CatchUp(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) override {
     auto live = keyword.Stats().live_docs;
-    if (!model_) {
+    GenerationPtr g = Current();
+    if (!g) {
       if (live == 0) return {};
       return Rebuild(catalogue, keyword, progress);
     }
     // Only the learned embedder is retrained as the catalogue grows; a pretrained model is fixed.
-    if (!model_->embeds_in_batches() && live >= kRetrainGrowth * std::max<int64_t>(docs_trained_, 1) &&
+    if (!g->model->embeds_in_batches() && live >= kRetrainGrowth * std::max<int64_t>(docs_trained_, 1) &&
         live - docs_trained_ >= kRetrainMinNewDocs)
       return Rebuild(catalogue, keyword, progress);
 
@@ -130,19 +145,28 @@ class Backend final : public SemanticBackend {
     if (probe->empty()) return {};
     std::ofstream journal(gen_dir_ + "/journal", std::ios::binary | std::ios::app);
     if (!journal) return MakeError(ErrorCode::kIo, "cannot append to " + gen_dir_ + "/journal");
-    const size_t dim = static_cast<size_t>(model_->dimension());
+    const size_t dim = static_cast<size_t>(g->model->dimension());
     for (;;) {
       auto page = catalogue.PapersChangedSince(change_seq_, kPageSize);
       if (!page) return page.error();
       if (page->empty()) break;
-      std::vector<float> vecs = EmbedPage(*page, keyword);
+      // Embedding is the slow part and needs no lock: the model is immutable.
+      std::vector<float> vecs = EmbedPage(*g->model, *page, keyword);
       std::string records;
       for (size_t i = 0; i < page->size(); ++i) {
         const auto& p = (*page)[i];
         const bool add = keyword.IsLive(p.doc_id);
-        if (add) vectors_->Add(p.doc_id, &vecs[i * dim]);
-        else vectors_->Remove(p.doc_id);
         AppendRecord(records, add, p.doc_id, p.change_seq, add ? &vecs[i * dim] : nullptr, dim);
+      }
+      for (size_t from = 0; from < page->size(); from += kInsertBurst) {
+        std::unique_lock lock(g->mutex);
+        for (size_t i = from; i < std::min(page->size(), from + kInsertBurst); ++i) {
+          const auto& p = (*page)[i];
+          if (keyword.IsLive(p.doc_id)) g->vectors->Add(p.doc_id, &vecs[i * dim]);
+          else g->vectors->Remove(p.doc_id);
+        }
+      }
+      for (const auto& p : *page) {
         change_seq_ = std::max(change_seq_, p.change_seq);
         ++journal_records_;
       }
@@ -152,10 +176,12 @@ class Backend final : public SemanticBackend {
       SyncFile(gen_dir_ + "/journal");
     }
     journal.close();
-    if (journal_records_ > std::max<int64_t>(20000, static_cast<int64_t>(vectors_->size() / 10))) return Snapshot();
+    if (journal_records_ > std::max<int64_t>(20000, static_cast<int64_t>(g->vectors->size() / 10))) return Snapshot(*g);
     return {};
   }
 
+  // Retrains beside the serving generation: searches go on answering from it until the new one is
+  // written and swapped in (issue 10: a retrain under the search lock stopped the site for 85 s).
   Result<void> Rebuild(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) override {
     // 1. Train on the live papers.
     int64_t after = 0;
@@ -184,7 +210,7 @@ class Backend final : public SemanticBackend {
         at = 0;
       }
     };
-    std::unique_ptr<Embedder> model;
+    auto g = std::make_shared<Generation>();
     if (!options_.model_dir.empty()) {
       // A pretrained model: nothing to train, every live paper is embedded with it.
       model::PretrainedOptions po;
@@ -192,7 +218,7 @@ class Backend final : public SemanticBackend {
       po.batch_size = options_.model_batch_size;
       auto loaded = model::MakePretrainedEmbedder(options_.model_dir, po);
       if (!loaded) return loaded.error();
-      model = std::move(loaded.value());
+      g->model = std::move(loaded.value());
     } else {
       EmbedderTrainOptions options;
       options.dimension = kDimension;
@@ -200,28 +226,24 @@ class Backend final : public SemanticBackend {
       auto trained = TrainDefaultEmbedder(source, options);
       if (failed) return read_error;
       if (!trained) return trained.error();
-      model = std::move(trained.value());
+      g->model = std::move(trained.value());
     }
 
     // 2. Embed every live paper into a fresh index.
     VectorIndexParams params;
-    params.dimension = model->dimension();
+    params.dimension = g->model->dimension();
     auto created = VectorIndex::Create(params, static_cast<size_t>(keyword.Stats().live_docs) + 1024);
     if (!created) return created.error();
-    std::unique_ptr<VectorIndex> index = std::move(created.value());
-    std::swap(model, model_);  // EmbedPage uses model_
+    g->vectors = std::move(created.value());
     int64_t seq = 0, docs = 0;
     {
       core::ProgressBar bar("semantic index", static_cast<uint64_t>(keyword.Stats().live_docs), "papers");
       bar.set_enabled(progress && bar.enabled());
       for (;;) {
         auto next = catalogue.PapersChangedSince(seq, kPageSize);
-        if (!next) {
-          std::swap(model, model_);
-          return next.error();
-        }
+        if (!next) return next.error();
         if (next->empty()) break;
-        std::vector<float> vecs = EmbedPage(*next, keyword);
+        std::vector<float> vecs = EmbedPage(*g->model, *next, keyword);
         std::vector<int64_t> ids;
         std::vector<float> live_vecs;
         const size_t dim = static_cast<size_t>(params.dimension);
@@ -230,14 +252,13 @@ class Backend final : public SemanticBackend {
           ids.push_back((*next)[i].doc_id);
           live_vecs.insert(live_vecs.end(), vecs.begin() + static_cast<long>(i * dim), vecs.begin() + static_cast<long>((i + 1) * dim));
         }
-        index->AddMany(ids, live_vecs, kThreads);
+        g->vectors->AddMany(ids, live_vecs, kThreads);
         docs += static_cast<int64_t>(ids.size());
         seq = next->back().change_seq;
         bar.Update(static_cast<uint64_t>(docs));
       }
       bar.Finish();
     }
-    std::swap(model, model_);
 
     // 3. Write the new generation, then point CURRENT at it.
     std::error_code ec;
@@ -245,18 +266,20 @@ class Backend final : public SemanticBackend {
     const std::string gen = dir_ + "/" + name;
     fs::create_directories(gen, ec);
     if (ec) return MakeError(ErrorCode::kIo, "cannot create " + gen + ": " + ec.message());
-    if (auto r = model->Save(gen + "/model.bin"); !r) return r;
-    if (auto r = index->Save(gen + "/vectors.hnsw"); !r) return r;
-    if (auto r = WriteState(gen, seq, docs); !r) return r;
+    if (auto r = g->model->Save(gen + "/model.bin"); !r) return r;
+    if (auto r = g->vectors->Save(gen + "/vectors.hnsw"); !r) return r;
+    if (auto r = WriteState(gen, g->model->name(), seq, docs); !r) return r;
+    if (options_.on_maintenance_stage) options_.on_maintenance_stage("semantic-built");
     if (auto r = WriteFileAtomically(dir_ + "/CURRENT", name + "\n"); !r) return r;
     const std::string old = gen_dir_;
-    model_ = std::move(model);
-    vectors_ = std::move(index);
     gen_dir_ = gen;
     change_seq_ = seq;
     docs_trained_ = docs;
     journal_records_ = 0;
-    if (!old.empty()) fs::remove_all(old, ec);
+    // The swap: searches that began before it finish on the old generation, which goes with them
+    // (its files are read into memory, so removing its folder now is safe).
+    Publish(std::move(g));
+    if (!old.empty() && old != gen) fs::remove_all(old, ec);
     // Papers that changed while we rebuilt are picked up now.
     return CatchUp(catalogue, keyword, false);
   }
@@ -264,7 +287,8 @@ class Backend final : public SemanticBackend {
   Result<SemanticHits> Search(const std::string& text, const ParsedQuery& query, int depth,
                               const std::vector<ScoredDoc>& feedback) override {
     SemanticHits out;
-    if (!model_ || !vectors_) return out;
+    GenerationPtr g = Current();
+    if (!g) return out;
     // With operators in the query, embed only its scoring words: an excluded word or a field
     // name must not pull the vector towards papers about it.
     std::string embed_text = text;
@@ -272,24 +296,28 @@ class Backend final : public SemanticBackend {
       embed_text.clear();
       for (const auto& t : query.terms) embed_text += t + " ";
     }
-    std::vector<float> q = model_->Embed(embed_text);
+    std::vector<float> q = g->model->Embed(embed_text);
     if (std::all_of(q.begin(), q.end(), [](float x) { return x == 0.f; })) return out;
-    AddFeedback(q, feedback);
+    std::shared_lock lock(g->mutex);
+    AddFeedback(*g, q, feedback);
     std::function<bool(int64_t)> filter;
     if (query.HasFilters()) {
       filter = [this, &query](int64_t id) { return keyword_.IsLive(id) && keyword_.PassesFilters(id, query); };
     }
-    for (const auto& hit : vectors_->Search(q.data(), depth, filter)) out.docs.push_back({hit.id, hit.similarity});
+    for (const auto& hit : g->vectors->Search(q.data(), depth, filter)) out.docs.push_back({hit.id, hit.similarity});
     out.query_vector = std::move(q);
+    out.generation = g;
     return out;
   }
 
   Result<std::vector<ScoredDoc>> Similar(int64_t doc_id, int depth) override {
     std::vector<ScoredDoc> out;
-    if (!vectors_) return out;
-    auto v = vectors_->Get(doc_id);
+    GenerationPtr g = Current();
+    if (!g) return out;
+    std::shared_lock lock(g->mutex);
+    auto v = g->vectors->Get(doc_id);
     if (!v) return out;
-    for (const auto& hit : vectors_->Search(v->data(), depth + 1))
+    for (const auto& hit : g->vectors->Search(v->data(), depth + 1))
       if (hit.id != doc_id) out.push_back({hit.id, hit.similarity});
     if (out.size() > static_cast<size_t>(depth)) out.resize(static_cast<size_t>(depth));
     return out;
@@ -300,13 +328,18 @@ class Backend final : public SemanticBackend {
     std::vector<FusedDoc> kw, sem;
     for (const auto& d : keyword) kw.push_back({d.doc_id, d.score});
     for (const auto& d : semantic.docs) sem.push_back({d.doc_id, d.score});
-    // Fusion scores every keyword candidate by its exact cosine to the query.
+    // Fusion scores every keyword candidate by its exact cosine to the query, in the generation
+    // the query was embedded with.
+    auto g = semantic.generation ? std::static_pointer_cast<const Generation>(semantic.generation)
+                                 : std::shared_ptr<const Generation>(Current());
+    std::shared_lock<std::shared_mutex> lock;
+    if (g) lock = std::shared_lock(g->mutex);
     const std::vector<float>* q =
-        vectors_ && semantic.query_vector.size() == static_cast<size_t>(vectors_->dimension()) ? &semantic.query_vector
-                                                                                              : nullptr;
-    auto fused = WeightedScoreFusion(kw, sem, semantic_weight_, [this, q](int64_t id) -> std::optional<double> {
+        g && semantic.query_vector.size() == static_cast<size_t>(g->vectors->dimension()) ? &semantic.query_vector
+                                                                                         : nullptr;
+    auto fused = WeightedScoreFusion(kw, sem, semantic_weight_, [&g, q](int64_t id) -> std::optional<double> {
       if (!q) return std::nullopt;
-      auto s = vectors_->Similarity(q->data(), id);
+      auto s = g->vectors->Similarity(q->data(), id);
       if (!s) return std::nullopt;
       return static_cast<double>(*s);
     });
@@ -319,28 +352,42 @@ class Backend final : public SemanticBackend {
   }
 
  private:
+  GenerationPtr Current() const {
+    std::lock_guard lock(current_mutex_);
+    return current_;
+  }
+  void Publish(GenerationPtr g) {
+    std::lock_guard lock(current_mutex_);
+    current_ = std::move(g);
+  }
+
   // Rocchio's pseudo-relevance feedback in the embedding space (Rocchio 1971; for dense
   // retrievers, Li et al., "Pseudo Relevance Feedback with Deep Language Models and Dense
   // Retrievers", 2021): q' = q/|q| + beta * mean of the first keyword hits' unit vectors. The
   // query's few words give a noisy vector; the papers BM25 ranks first are mostly on topic and
   // carry their whole abstracts' worth of evidence.
-  void AddFeedback(std::vector<float>& q, const std::vector<ScoredDoc>& feedback) const {
-    const int docs = std::min<int>(prf_docs_, static_cast<int>(feedback.size()));
-    if (docs <= 0 || prf_weight_ <= 0) return;
+  static void AddFeedbackTo(const Generation& g, std::vector<float>& q, const std::vector<ScoredDoc>& feedback,
+                            int prf_docs, double prf_weight) {
+    const int docs = std::min<int>(prf_docs, static_cast<int>(feedback.size()));
+    if (docs <= 0 || prf_weight <= 0) return;
     Normalize(q);
     std::vector<float> mean(q.size(), 0.f);
     int used = 0;
     for (int i = 0; i < docs; ++i) {
-      auto v = vectors_->Get(feedback[static_cast<size_t>(i)].doc_id);
+      auto v = g.vectors->Get(feedback[static_cast<size_t>(i)].doc_id);
       if (!v || v->size() != q.size()) continue;
       Normalize(*v);
       for (size_t d = 0; d < q.size(); ++d) mean[d] += (*v)[d];
       ++used;
     }
     if (used == 0) return;
-    const float scale = static_cast<float>(prf_weight_) / static_cast<float>(used);
+    const float scale = static_cast<float>(prf_weight) / static_cast<float>(used);
     for (size_t d = 0; d < q.size(); ++d) q[d] += scale * mean[d];
     Normalize(q);
+  }
+
+  void AddFeedback(const Generation& g, std::vector<float>& q, const std::vector<ScoredDoc>& feedback) const {
+    AddFeedbackTo(g, q, feedback, prf_docs_, prf_weight_);
   }
 
   static void Normalize(std::vector<float>& v) {
@@ -352,10 +399,11 @@ class Backend final : public SemanticBackend {
   }
 
   // Embeds a page of papers with kThreads threads; rows of papers not live stay zero.
-  std::vector<float> EmbedPage(const std::vector<store::StoredPaper>& page, const KeywordIndex& keyword) const {
-    const size_t dim = static_cast<size_t>(model_->dimension());
+  static std::vector<float> EmbedPage(const Embedder& model, const std::vector<store::StoredPaper>& page,
+                                      const KeywordIndex& keyword) {
+    const size_t dim = static_cast<size_t>(model.dimension());
     std::vector<float> out(page.size() * dim, 0.f);
-    if (model_->embeds_in_batches()) {  // a transformer batches and threads itself
+    if (model.embeds_in_batches()) {  // a transformer batches and threads itself
       std::vector<Embedder::PaperText> texts;
       std::vector<size_t> rows;
       for (size_t i = 0; i < page.size(); ++i) {
@@ -363,7 +411,7 @@ class Backend final : public SemanticBackend {
         texts.push_back({page[i].paper.title, page[i].paper.abstract});
         rows.push_back(i);
       }
-      const std::vector<float> m = model_->EmbedPapers(texts);
+      const std::vector<float> m = model.EmbedPapers(texts);
       for (size_t r = 0; r < rows.size(); ++r)
         std::copy(m.begin() + static_cast<long>(r * dim), m.begin() + static_cast<long>((r + 1) * dim),
                   out.begin() + static_cast<long>(rows[r] * dim));
@@ -373,7 +421,7 @@ class Backend final : public SemanticBackend {
     auto work = [&]() {
       for (size_t i; (i = next.fetch_add(1)) < page.size();) {
         if (!keyword.IsLive(page[i].doc_id)) continue;
-        auto v = model_->EmbedPaper(page[i].paper.title, page[i].paper.abstract);
+        auto v = model.EmbedPaper(page[i].paper.title, page[i].paper.abstract);
         std::copy(v.begin(), v.end(), out.begin() + static_cast<long>(i * dim));
       }
     };
@@ -402,8 +450,8 @@ class Backend final : public SemanticBackend {
     }
   }
 
-  Result<void> WriteState(const std::string& gen, int64_t seq, int64_t docs) {
-    nlohmann::json state = {{"change_seq", seq}, {"docs_trained", docs}, {"model", model_ ? model_->name() : ""}};
+  static Result<void> WriteState(const std::string& gen, const std::string& model_name, int64_t seq, int64_t docs) {
+    nlohmann::json state = {{"change_seq", seq}, {"docs_trained", docs}, {"model", model_name}};
     return WriteFileAtomically(gen + "/STATE", state.dump() + "\n");
   }
 
@@ -413,7 +461,8 @@ class Backend final : public SemanticBackend {
     return name;
   }
 
-  Result<void> LoadGeneration(const std::string& gen) {
+  // Loads a generation and replays its journal; sets the maintenance counters from it.
+  Result<GenerationPtr> LoadGeneration(const std::string& gen) {
     auto state = nlohmann::json::parse(ReadSmallFile(gen + "/STATE"), nullptr, false);
     if (state.is_discarded() || !state.is_object())
       return MakeError(ErrorCode::kInvalidInput, gen + "/STATE is damaged");
@@ -423,8 +472,9 @@ class Backend final : public SemanticBackend {
     params.dimension = model.value()->dimension();
     auto index = VectorIndex::Load(gen + "/vectors.hnsw", params);
     if (!index) return index.error();
-    model_ = std::move(model.value());
-    vectors_ = std::move(index.value());
+    auto g = std::make_shared<Generation>();
+    g->model = std::move(model.value());
+    g->vectors = std::move(index.value());
     change_seq_ = state.value("change_seq", int64_t{0});
     docs_trained_ = state.value("docs_trained", int64_t{0});
     // Replay the journal up to its first torn record, and cut that off.
@@ -443,8 +493,8 @@ class Backend final : public SemanticBackend {
       int64_t doc_id, seq;
       std::memcpy(&doc_id, data.data() + pos + 1, 8);
       std::memcpy(&seq, data.data() + pos + 9, 8);
-      if (op == 'A') vectors_->Add(doc_id, reinterpret_cast<const float*>(data.data() + pos + 17));
-      else vectors_->Remove(doc_id);
+      if (op == 'A') g->vectors->Add(doc_id, reinterpret_cast<const float*>(data.data() + pos + 17));
+      else g->vectors->Remove(doc_id);
       change_seq_ = std::max(change_seq_, seq);
       ++journal_records_;
       pos += body + 8;
@@ -453,12 +503,14 @@ class Backend final : public SemanticBackend {
       if (::truncate(journal.c_str(), static_cast<off_t>(pos)) != 0)
         return MakeError(ErrorCode::kIo, "cannot repair " + journal + ": " + std::strerror(errno));
     }
-    return {};
+    return g;
   }
 
-  Result<void> Snapshot() {
-    if (auto r = vectors_->Save(gen_dir_ + "/vectors.hnsw"); !r) return r;
-    if (auto r = WriteState(gen_dir_, change_seq_, docs_trained_); !r) return r;
+  // Writes the vectors as the generation's snapshot and empties its journal. Only maintenance
+  // changes the vectors, and it is the caller, so reading them here needs no lock.
+  Result<void> Snapshot(const Generation& g) {
+    if (auto r = g.vectors->Save(gen_dir_ + "/vectors.hnsw"); !r) return r;
+    if (auto r = WriteState(gen_dir_, g.model->name(), change_seq_, docs_trained_); !r) return r;
     if (::truncate((gen_dir_ + "/journal").c_str(), 0) != 0 && errno != ENOENT)
       return MakeError(ErrorCode::kIo, "cannot reset " + gen_dir_ + "/journal: " + std::strerror(errno));
     journal_records_ = 0;
@@ -469,8 +521,9 @@ class Backend final : public SemanticBackend {
   std::string dir_;
   const KeywordIndex& keyword_;
   SemanticOptions options_;
-  std::unique_ptr<Embedder> model_;
-  std::unique_ptr<VectorIndex> vectors_;
+  mutable std::mutex current_mutex_;  // guards only the pointer swap
+  GenerationPtr current_;              // nullptr until a generation is built or loaded
+  // Maintenance state, touched only by CatchUp and Rebuild (which the service serialises).
   std::string gen_dir_;
   int generation_ = 0;
   int64_t change_seq_ = 0;

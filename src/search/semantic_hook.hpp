@@ -19,13 +19,20 @@ namespace paperfeed::search {
 struct SemanticHits {
   std::vector<ScoredDoc> docs;     // best first
   std::vector<float> query_vector;  // empty when the query embeds to nothing (no known words)
+  // The generation (model and vectors) the query was embedded with, so that Fuse compares it with
+  // vectors of the same embedding space even when a retrained generation was swapped in meanwhile.
+  std::shared_ptr<const void> generation;
 };
 
+// Thread-safety: Search, Similar and Fuse run concurrently with each other and with one
+// maintenance call (CatchUp or Rebuild; the service serialises those). Maintenance builds a
+// retrained generation beside the serving one and swaps it in with one pointer exchange; catch-up
+// inserts new vectors in short exclusive bursts between searches.
 class SemanticBackend {
  public:
   virtual ~SemanticBackend() = default;
-  // Called under the service's write lock after the keyword index caught up with the catalogue
-  // (so keyword.IsLive / PaperId / ForEachLiveDoc already reflect the change).
+  // Called after the keyword index caught up with the catalogue (so keyword.IsLive / PaperId /
+  // ForEachLiveDoc already reflect the change).
   virtual core::Result<void> CatchUp(store::Catalogue& catalogue, const KeywordIndex& keyword, bool progress) = 0;
   // Retrains the default embedder on the catalogue and rebuilds the vectors (eval-ir calls this
   // through SearchService::Rebuild on its temporary catalogue, so it trains on the test corpus).

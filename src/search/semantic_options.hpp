@@ -3,7 +3,9 @@
 // configuration ([search]) by the composition root; nothing below cli/ reads the environment.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace paperfeed::search {
 
@@ -27,6 +29,11 @@ struct SemanticOptions {
   // query's own unit vector.
   int prf_docs = 3;
   double prf_weight = 0.5;
+  // Tests only: called during maintenance at named points, without any lock a search needs, so a
+  // test can hold maintenance there and show that searches still complete: "keyword-caught-up"
+  // (the keyword index has swapped in an update; the semantic catch-up comes next) and
+  // "semantic-built" (a retrained generation is complete and about to be swapped in).
+  std::function<void(std::string_view stage)> on_maintenance_stage;
 };
 
 }  // namespace paperfeed::search

@@ -613,4 +613,32 @@ Result<int> AccountStore::PruneLoginAttempts(int64_t before) {
   return db_.Changes();
 }
 
+// ---- sign-up attempts ----
+
+Result<int64_t> AccountStore::BeginSignUpAttempt(const std::string& ip, int64_t now, int64_t window_seconds,
+                                                 int max_attempts) {
+  // BEGIN IMMEDIATE before counting, as for log-ins: thirty sign-ups sent at once from one address
+  // cannot all count "fewer than the limit" and all go on to hash a password.
+  Transaction tx(db_);
+  if (!tx.began()) return tx.begin_error();
+  // The window is (now - window_seconds, now]: an attempt exactly one window old has left it.
+  const int64_t since = now - window_seconds;
+  auto prune = db_.Prepare("DELETE FROM signup_attempts WHERE at <= ?");
+  if (!prune) return prune.error();
+  prune->Bind(1, since);
+  if (auto r = prune->Run(); !r) return r.error();
+  auto s = db_.Prepare("SELECT COUNT(*), COALESCE(MIN(at), 0) FROM signup_attempts WHERE ip = ? AND at > ?");
+  if (!s) return s.error();
+  s->Bind(1, ip).Bind(2, since);
+  auto row = s->Step();
+  if (!row) return row.error();
+  if (s->Int(0) >= max_attempts) return std::max<int64_t>(1, s->Int(1) + window_seconds - now);
+  auto insert = db_.Prepare("INSERT INTO signup_attempts(ip, at) VALUES (?, ?)");
+  if (!insert) return insert.error();
+  insert->Bind(1, ip).Bind(2, now);
+  if (auto r = insert->Run(); !r) return r.error();
+  if (auto r = tx.Commit(); !r) return r.error();
+  return int64_t{0};
+}
+
 }  // namespace paperfeed::store

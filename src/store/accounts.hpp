@@ -187,6 +187,14 @@ class AccountStore {
   core::Result<void> ClearFailuresForAccount(const std::string& account);
   core::Result<int> PruneLoginAttempts(int64_t before);
 
+  // Sign-up attempts, for the per-address limit (migration 13). In one write transaction, so
+  // concurrent sign-ups from one address count each other: when fewer than `max_attempts` were
+  // recorded for `ip` in the window (now - window_seconds, now], records this one and returns 0;
+  // otherwise records nothing and returns the seconds until the oldest of them leaves the window.
+  // Also forgets attempts older than the window.
+  core::Result<int64_t> BeginSignUpAttempt(const std::string& ip, int64_t now, int64_t window_seconds,
+                                           int max_attempts);
+
  private:
   Database& db_;
 };

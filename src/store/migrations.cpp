@@ -264,6 +264,15 @@ ALTER TABLE comments ADD COLUMN edited_at INTEGER;
 ALTER TABLE comments ADD COLUMN deleted_at INTEGER;
 CREATE INDEX comments_parent ON comments(parent_id);
 )SQL"},
+      {13, "sign-up attempts", R"SQL(
+-- Sign-ups per client address, for the sliding-window limit (web/auth): one row per attempt that
+-- passed the cheap checks, recorded before its password is hashed. Rows leave after the window.
+CREATE TABLE signup_attempts (
+  ip TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX signup_attempts_ip ON signup_attempts(ip, at);
+)SQL"},
       {15, "source refreshes", R"SQL(
 -- When each live source (an OAI-PMH set "oai:cs", Hugging Face's daily list "hf:daily") was last
 -- refreshed and what it brought, for the freshness the site and /healthz show (store/refresh_log).

@@ -302,7 +302,7 @@ Html RenderComment(Context& ctx, const store::CommentRecord& c, bool top_level) 
           "<label for=\"reply-{}\">Your reply</label>"
           "<textarea id=\"reply-{}\" name=\"body\" rows=\"3\" maxlength=\"{}\" required></textarea>"
           "<button type=\"submit\">Reply</button></form></details>",
-          PaperPath(c.paper_id), viewer.csrf_token, c.id, c.id, c.id, static_cast<int64_t>(kMaxCommentChars));
+          PaperPath(c.paper_id), viewer.csrf_token, c.id, c.id, c.id, static_cast<int64_t>(kMaxCommentCharacters));
     }
     if (c.user_id == viewer.user_id) {
       actions += Render(
@@ -315,7 +315,7 @@ Html RenderComment(Context& ctx, const store::CommentRecord& c, bool top_level) 
           "<form method=\"post\" action=\"/comments/{}/delete\" class=\"inline delete-form\">"
           "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
           "<button type=\"submit\" class=\"linklike delete-comment\">Delete</button></form>",
-          c.id, viewer.csrf_token, c.id, c.id, static_cast<int64_t>(kMaxCommentChars), c.body, c.id,
+          c.id, viewer.csrf_token, c.id, c.id, static_cast<int64_t>(kMaxCommentCharacters), c.body, c.id,
           viewer.csrf_token);
     }
     if (viewer.is_admin && !c.removed_by) {
@@ -372,7 +372,7 @@ Html CommentsSection(const Request& req, Context& ctx, const std::string& paper_
         "<p class=\"meta\">Markdown: <code>*emphasis*</code>, <code>**bold**</code>, <code>[links](https://…)</code>, "
         "<code>`code`</code>, lists, quotes; TeX as <code>$x^2$</code>.</p>"
         "<button type=\"submit\">Comment</button></form>",
-        PaperPath(paper_id), viewer.csrf_token, static_cast<int64_t>(kMaxCommentChars));
+        PaperPath(paper_id), viewer.csrf_token, static_cast<int64_t>(kMaxCommentCharacters));
   } else {
     form = Render("<p><a href=\"/login?next={}\">Log in</a> to comment.</p>",
                   core::PercentEncode(LocalTarget(req.Target())));
@@ -423,7 +423,7 @@ void SendSignUpForm(const AccountState& state, const Request& req, Response& res
       "name=\"email\" value=\"{}\" maxlength=\"254\" autocomplete=\"email\"></p>"
       "<p><label for=\"signup-password\">Password</label> <input id=\"signup-password\" type=\"password\" "
       "name=\"password\" required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"> "
-      "<small>at least 8 characters</small></p>"
+      "<small>at least 8 characters; not a common word or pattern</small></p>"
       "<p><button type=\"submit\" id=\"signup-submit\">Create account</button></p></form>"
       "<p>Have an account? <a href=\"/login?next={}\">Log in</a>.</p></section>",
       closed, ErrorNote(v.error), token, v.next, v.name, v.display_name, v.email, core::PercentEncode(v.next));
@@ -642,9 +642,12 @@ void RegisterAccountRoutes(Router& r, const AccountOptions& options) {
     SignUpValues v{req.Param("name"), req.Param("display_name"), req.Param("email"), LocalTarget(req.Param("next")), ""};
     if (!AnonymousFormCsrfOk(req)) return ForbiddenPage(res, ctx);
     store::AccountStore accounts(ctx.database());
-    auto user = state->auth.SignUp(accounts, {v.name, req.Param("password"), v.display_name, v.email});
+    int64_t retry_after = 0;
+    auto user = state->auth.SignUp(accounts, {v.name, req.Param("password"), v.display_name, v.email}, ClientIp(req),
+                                   &retry_after);
     if (!user) {
       v.error = user.error().message;
+      if (user.error().code == ErrorCode::kRateLimited) res.SetHeader("Retry-After", std::to_string(retry_after));
       return SendSignUpForm(*state, req, res, ctx, v, StatusForPageError(user.error()));
     }
     auto session = state->auth.OpenSession(accounts, user.value());

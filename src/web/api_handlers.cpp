@@ -209,6 +209,7 @@ void Health(const Request&, Response& res, Context& ctx) {
   res.SetJson({{"status", "ok"},
                {"latestDay", latest.value() ? nlohmann::json(**latest) : nlohmann::json(nullptr)},
                {"search", SearchAvailable(ctx)},
+               {"searchIndex", SearchIndexStateName(ctx.site().SearchState())},
                {"sources", std::move(sources)}});
   res.cache = CachePolicy::kNoStore;
 }

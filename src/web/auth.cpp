@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/text.hpp"
+#include "web/password_quality.hpp"
 
 namespace paperfeed::web {
 namespace {
@@ -129,6 +130,11 @@ std::optional<std::string> CheckPassword(std::string_view password) {
   return std::nullopt;
 }
 
+std::optional<std::string> CheckNewPassword(std::string_view password, std::string_view user_name) {
+  if (auto m = CheckPassword(password)) return m;
+  return CheckPasswordQuality(password, user_name);
+}
+
 // ---- Auth ----
 
 // A counting semaphore with a bounded wait: Argon2id is meant to be expensive, so a crowd of
@@ -194,19 +200,37 @@ Result<void> Auth::ValidateSignUp(const SignUpRequest& r) const {
   return {};
 }
 
-Result<store::User> Auth::SignUp(store::AccountStore& store, const SignUpRequest& request) const {
+Result<store::User> Auth::SignUp(store::AccountStore& store, const SignUpRequest& request, const std::string& ip,
+                                 int64_t* retry_after_seconds) const {
   if (!config_.allow_signup) {
     return MakeError(ErrorCode::kUnauthorized, "Sign-up is closed on this site; ask an admin for an account.");
   }
-  return CreateUser(store, request, false);
+  return CreateAccount(store, request, false, &ip, retry_after_seconds);
 }
 
 Result<store::User> Auth::CreateUser(store::AccountStore& store, const SignUpRequest& request, bool is_admin) const {
+  return CreateAccount(store, request, is_admin, nullptr, nullptr);
+}
+
+Result<store::User> Auth::CreateAccount(store::AccountStore& store, const SignUpRequest& request, bool is_admin,
+                                        const std::string* ip, int64_t* retry_after_seconds) const {
   SignUpRequest r = request;
   r.name = Trim(r.name);
   r.display_name = Trim(r.display_name);
   r.email = Trim(r.email);
   if (auto v = ValidateSignUp(r); !v) return v.error();
+  // The limit is taken before anything costly (the dictionary check, the name lookup, Argon2id),
+  // and every attempt that gets this far counts, so a script gets at most max_signups_per_address
+  // accounts (or guesses at weak passwords) per window from one address.
+  if (ip) {
+    auto wait = store.BeginSignUpAttempt(*ip, Now(), config_.signup_window_seconds, config_.max_signups_per_address);
+    if (!wait) return wait.error();
+    if (wait.value() > 0) {
+      if (retry_after_seconds) *retry_after_seconds = wait.value();
+      return MakeError(ErrorCode::kRateLimited, SignUpThrottledMessage(wait.value()));
+    }
+  }
+  if (auto m = CheckPasswordQuality(r.password, r.name)) return MakeError(ErrorCode::kInvalidInput, *m);
   // Hash only after the cheap checks, and check the name first so a taken name costs no Argon2.
   auto existing = store.FindUserByName(r.name);
   if (!existing) return existing.error();
@@ -220,6 +244,12 @@ Result<store::User> Auth::CreateUser(store::AccountStore& store, const SignUpReq
   store::NewUser user{r.name, r.display_name, r.email.empty() ? std::nullopt : std::optional<std::string>(r.email),
                       hash.value(), is_admin};
   return store.CreateUser(user, Now());
+}
+
+std::string Auth::SignUpThrottledMessage(int64_t retry_after_seconds) {
+  const int64_t minutes = (retry_after_seconds + 59) / 60;
+  return "Too many sign-ups from your address. Try again in " + std::to_string(minutes) +
+         (minutes == 1 ? " minute." : " minutes.");
 }
 
 std::string Auth::LoginThrottledMessage(int64_t retry_after_seconds) {

@@ -80,6 +80,10 @@ struct AuthConfig {
   std::function<void()> on_password_check;
   bool secure_cookies = false;  // add Secure to the session cookie (serve --secure-cookies, or behind TLS)
   bool allow_signup = true;
+  // Sign-ups per client address in a sliding window (recorded before the password is checked or
+  // hashed, in the transaction that counts them); beyond it 429 until the oldest leaves the window.
+  int max_signups_per_address = 10;
+  int64_t signup_window_seconds = 3600;
   // API tokens expire; the owner picks the lifetime when creating one, up to the maximum.
   int default_token_days = 90;
   int max_token_days = 365;
@@ -120,10 +124,12 @@ class Auth {
  public:
   explicit Auth(AuthConfig config);
 
-  // Validates and creates an account (kInvalidInput names the field; kConflict for a taken name;
-  // kUnauthorized when sign-up is closed).
-  core::Result<store::User> SignUp(store::AccountStore& store, const SignUpRequest& request) const;
-  // The same without the sign-up switch, for `paperfeed user add`.
+  // Validates and creates an account (kInvalidInput names the field, and says why a password is
+  // too easy to guess; kConflict for a taken name; kUnauthorized when sign-up is closed;
+  // kRateLimited when `ip` signed up too often, with the wait in `retry_after_seconds`).
+  core::Result<store::User> SignUp(store::AccountStore& store, const SignUpRequest& request, const std::string& ip,
+                                   int64_t* retry_after_seconds = nullptr) const;
+  // The same without the sign-up switch and the per-address limit, for `paperfeed user add`.
   core::Result<store::User> CreateUser(store::AccountStore& store, const SignUpRequest& request, bool is_admin) const;
 
   // Checks the password and opens a session. Wrong password and unknown name give the same
@@ -166,9 +172,14 @@ class Auth {
       "Too many log-ins at this moment; try again in a few seconds.";
   // "Too many failed log-ins for this name from your address. Try again in N seconds."
   static std::string LoginThrottledMessage(int64_t retry_after_seconds);
+  // "Too many sign-ups from your address. Try again in N minutes."
+  static std::string SignUpThrottledMessage(int64_t retry_after_seconds);
 
  private:
   core::Result<void> ValidateSignUp(const SignUpRequest& request) const;
+  // CreateUser's work; with `ip`, the sign-up limit applies first.
+  core::Result<store::User> CreateAccount(store::AccountStore& store, const SignUpRequest& request, bool is_admin,
+                                          const std::string* ip, int64_t* retry_after_seconds) const;
   // The seconds a login of this pair must wait given its counts; 0 when it may proceed.
   int64_t LoginRetryAfter(const store::LoginCounts& counts, int64_t now) const;
   AuthConfig config_;
@@ -179,6 +190,11 @@ class Auth {
 
 // Validation shared by the forms and the CLI. Each returns a message naming the field, or nothing.
 std::optional<std::string> CheckUserName(std::string_view name);
+// Length only (8 to 1024 bytes); CheckNewPassword adds the guessability check for new passwords.
 std::optional<std::string> CheckPassword(std::string_view password);
+// A password about to be set: CheckPassword, then common, breached-list and trivial values
+// ("password", "12345678", "aaaaaaaa", the user's own name) are refused with the reason
+// (web/password_quality, NIST SP 800-63B §5.1.1.2).
+std::optional<std::string> CheckNewPassword(std::string_view password, std::string_view user_name);
 
 }  // namespace paperfeed::web

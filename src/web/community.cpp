@@ -1,5 +1,7 @@
 #include "web/community.hpp"
 
+#include <algorithm>
+
 #include "core/arxiv_id.hpp"
 #include "core/text.hpp"
 #include "store/daily_list.hpp"
@@ -53,12 +55,12 @@ size_t CharacterCount(std::string_view text) {
 
 // A comment body as stored: the same character rule as every record (core::SanitiseText: NUL, ESC,
 // bidi overrides and ill-formed UTF-8 were stored and echoed as typed), line breaks kept, trimmed,
-// 1 to kMaxCommentChars characters.
+// 1 to kMaxCommentCharacters characters.
 Result<std::string> CommentText(const std::string& body) {
   std::string text = TrimSpace(core::SanitisedText(body, core::TextKind::kMultiline));
   if (text.empty()) return MakeError(ErrorCode::kInvalidInput, "Comment: write something first.");
-  if (size_t n = CharacterCount(text); n > kMaxCommentChars) {
-    return MakeError(ErrorCode::kInvalidInput, "Comment: keep it under " + std::to_string(kMaxCommentChars) +
+  if (size_t n = CharacterCount(text); n > kMaxCommentCharacters) {
+    return MakeError(ErrorCode::kInvalidInput, "Comment: keep it under " + std::to_string(kMaxCommentCharacters) +
                                                    " characters (this one has " + std::to_string(n) + ").");
   }
   return text;

@@ -15,7 +15,9 @@
 
 namespace paperfeed::web {
 
-inline constexpr size_t kMaxCommentBytes = 5000;
+// What the comment box promises: 5,000 characters (Unicode code points, not bytes: 5,000 × "é" is
+// 10,000 bytes and fits).
+inline constexpr size_t kMaxCommentCharacters = 5000;
 
 // Brings a paper the catalogue lacks into it (the arXiv API, by id). True when it is there after
 // the call, false when the source has no such paper; an error when the source could not be asked.
@@ -29,10 +31,7 @@ core::Result<std::string> NormalisePaperId(std::string_view text);
 core::Result<bool> SetUpvote(store::AccountStore& store, const Identity& who, const std::string& paper_id,
                              bool upvoted, int64_t now);
 
-// The longest comment, in characters (Unicode code points), not bytes: "ü" is one.
-inline constexpr size_t kMaxCommentChars = 5000;
-
-// Adds a comment of 1 to kMaxCommentChars characters (cleaned with core::SanitiseText, line breaks
+// Adds a comment of 1 to kMaxCommentCharacters characters (cleaned with core::SanitiseText, line breaks
 // kept, and trimmed; Markdown, rendered by web/markdown) to an existing paper. With `reply_to` it
 // answers that comment; a reply to a reply joins the same top-level comment (one level of
 // replies). kNotFound when `reply_to` is not a visible comment of the paper.

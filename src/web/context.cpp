@@ -68,4 +68,15 @@ bool Context::ViewerUpvoted(const std::string& paper_id) {
 
 std::string Context::BaseUrl() const { return site_.public_base_url; }
 
+const char* SearchIndexStateName(SearchIndexState state) {
+  switch (state) {
+    case SearchIndexState::kOff: return "off";
+    case SearchIndexState::kWarming: return "warming";
+    case SearchIndexState::kCatchingUp: return "catching_up";
+    case SearchIndexState::kReady: return "ready";
+    case SearchIndexState::kFailed: return "failed";
+  }
+  return "off";
+}
+
 }  // namespace paperfeed::web

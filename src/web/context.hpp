@@ -47,12 +47,24 @@ class ConnectionPool {
   std::vector<std::unique_ptr<StoreConnection>> idle_;
 };
 
+// Where the search index stands while serving (GET /healthz says it as "searchIndex").
+enum class SearchIndexState : int {
+  kOff,         // search is turned off, or not built in
+  kWarming,     // serve has started and is building the index in the background: search answers 503
+  kCatchingUp,  // an index from before answers while it catches up with the catalogue
+  kReady,       // caught up; kept in step every index_sync_seconds
+  kFailed,      // could not be opened or built (the log says why)
+};
+const char* SearchIndexStateName(SearchIndexState state);
+
 // Server-wide settings handlers may read.
 struct SiteConfig {
   std::string site_name = "paperfeed";
   std::string static_version;  // appended to asset URLs (?v=) so they can be cached for a year
   bool secure_cookies = false; // set cookies with Secure (the site is served over TLS by a proxy)
   std::string public_base_url = "http://127.0.0.1:8080";  // no trailing slash
+  const std::atomic<SearchIndexState>* search_state = nullptr;  // the server's; nullptr: kOff
+  SearchIndexState SearchState() const { return search_state ? search_state->load() : SearchIndexState::kOff; }
 };
 
 class Context {

@@ -8,7 +8,12 @@
 namespace paperfeed::web {
 namespace {
 
-core::Error Unavailable() {
+core::Error Unavailable(Context& ctx) {
+  // serve builds a missing index in the background and answers everything else meanwhile.
+  if (ctx.site().SearchState() == SearchIndexState::kWarming)
+    return core::MakeError(core::ErrorCode::kUnavailable,
+                           "the search index is warming up: it is being built from the catalogue; try again in a "
+                           "minute (everything else on the site works meanwhile)");
   return core::MakeError(core::ErrorCode::kUnavailable,
                          "search is not available on this server: the search indexes are missing or failed to open "
                          "(see the server log; build them with the search commands)");
@@ -69,7 +74,7 @@ core::Result<SearchQuery> ParseSearchQuery(const Request& req, int default_limit
 
 core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bool snippets) {
   if (query.q.empty()) return SearchOutcome{};
-  if (!ctx.search()) return Unavailable();
+  if (!ctx.search()) return Unavailable(ctx);
   search::SearchOptions options;
   options.mode = query.mode == "keyword"    ? search::SearchMode::kKeyword
                  : query.mode == "semantic" ? search::SearchMode::kSemantic
@@ -93,7 +98,7 @@ core::Result<SearchOutcome> RunSearch(Context& ctx, const SearchQuery& query, bo
 }
 
 core::Result<std::vector<FoundPaper>> RunSimilar(Context& ctx, const std::string& id, int limit) {
-  if (!ctx.search()) return Unavailable();
+  if (!ctx.search()) return Unavailable(ctx);
   auto hits = ctx.search()->Similar(id, limit);
   if (!hits) return hits.error();
   return LoadHits(ctx, hits.value());

@@ -370,7 +370,11 @@ struct Server::Impl {
   SiteConfig site;
   std::unique_ptr<ConnectionPool> pool;
   std::unique_ptr<store::Catalogue> search_catalogue;
-  std::unique_ptr<search::SearchService> search;
+  std::unique_ptr<search::SearchService> search;  // owned here; published through search_ptr
+  // What requests see: nullptr until the service answers (in the background mode, once an index
+  // from before is open or a missing one is built), then the service until the server stops.
+  std::atomic<search::SearchService*> search_ptr{nullptr};
+  std::atomic<SearchIndexState> search_state{SearchIndexState::kOff};
   HttpServer http;
   std::unique_ptr<ResponseCache> cache;
   // Bumped whenever the database may have changed: a write request finished here, or a connection
@@ -388,9 +392,42 @@ struct Server::Impl {
   std::condition_variable index_sync_wake;
   bool index_sync_stop = false;
 
-  void StartIndexSync(int seconds) {
-    if (seconds <= 0 || !Search()) return;
-    index_sync = std::thread([this, seconds] {
+  // Opens the search service and brings it up to date; in the background (serve) or before
+  // Create returns (tests, embedding). Failures leave search off and the site up.
+  void OpenSearch() {
+    auto opened = search::OpenSearchService(*search_catalogue, options.index_dir, /*catch_up=*/false, options.semantic);
+    if (!opened) {
+      std::fprintf(stderr, "paperfeed serve: search is unavailable: %s\n", opened.error().message.c_str());
+      search_state = SearchIndexState::kFailed;
+      return;
+    }
+    search = std::move(opened.value());
+    // An index from before answers at once while it catches up; an empty one would only say
+    // "nothing found", so searches hear "warming up" until it is built.
+    if (search->IndexedPapers() > 0) {
+      search_ptr = search.get();
+      search_state = SearchIndexState::kCatchingUp;
+    }
+    auto read = search->CatchUp();
+    if (!read) {
+      std::fprintf(stderr, "paperfeed serve: search index update failed (will retry): %s\n",
+                   read.error().message.c_str());
+    }
+    search_ptr = search.get();
+    search_state = SearchIndexState::kReady;
+    generation.fetch_add(1);  // cached search pages and feeds said "warming up" or missed papers
+  }
+
+  // Starts the thread that keeps the index in step (and, in the background mode, first opens and
+  // builds it).
+  void StartIndexSync(int seconds, bool open_first) {
+    if (!open_first && (seconds <= 0 || !Search())) return;
+    index_sync = std::thread([this, seconds, open_first] {
+      if (open_first) {
+        if (options.before_index_build) options.before_index_build();
+        OpenSearch();
+      }
+      if (seconds <= 0 || !Search()) return;
       std::unique_lock lock(index_sync_mutex);
       while (!index_sync_wake.wait_for(lock, std::chrono::seconds(seconds), [this] { return index_sync_stop; })) {
         lock.unlock();
@@ -419,7 +456,7 @@ struct Server::Impl {
     if (index_sync.joinable()) index_sync.join();
   }
 
-  search::SearchService* Search() { return search.get(); }
+  search::SearchService* Search() { return search_ptr.load(); }
 
   void NoticeExternalWrites(StoreConnection& connection) {
     if (!connection.data_version_query) {
@@ -645,6 +682,10 @@ struct Server::Impl {
   void Write(const Request& req, const CachedResponse& out, bool anonymous, bool gzip_ok, httplib::Response& hres) {
     hres.status = out.status;
     for (const auto& [k, v] : out.headers) hres.headers.emplace(k, v);
+    // Every 503 says when to come back (RFC 9110 §10.2.3): a warming search index, a busy
+    // database, too many password checks.
+    if (out.status == 503 && !hres.has_header("Retry-After"))
+      hres.set_header("Retry-After", std::to_string(options.retry_after_seconds));
     hres.set_header("Content-Security-Policy", kContentSecurityPolicy);
     hres.set_header("X-Content-Type-Options", "nosniff");
     hres.set_header("X-Frame-Options", "DENY");
@@ -704,13 +745,20 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   impl->site.public_base_url = options.public_base_url;
   while (!impl->site.public_base_url.empty() && impl->site.public_base_url.back() == '/') impl->site.public_base_url.pop_back();
   impl->pool = std::make_unique<ConnectionPool>(options.db_path, impl->router.extensions());
+  impl->site.search_state = &impl->search_state;
+  bool open_in_background = false;
   if (options.search) {
     impl->search_catalogue = std::move(first.value());
-    auto search = search::OpenSearchService(*impl->search_catalogue, options.index_dir, true, options.semantic);
-    if (search) impl->search = std::move(search.value());
-    else std::fprintf(stderr, "paperfeed serve: search is unavailable: %s\n", search.error().message.c_str());
+    if (options.build_index_in_background) {
+      // serve answers from its first second: pages, the API and /healthz work while a missing
+      // index is built (issue 10: 95 s of silence after every restart on a big catalogue).
+      impl->search_state = SearchIndexState::kWarming;
+      open_in_background = true;
+    } else {
+      impl->OpenSearch();
+    }
   }
-  impl->StartIndexSync(options.index_sync_seconds);
+  impl->StartIndexSync(options.index_sync_seconds, open_in_background);
   impl->cache = std::make_unique<ResponseCache>(options.cache_bytes, std::chrono::seconds(options.cache_seconds));
 
   auto& http = impl->http;

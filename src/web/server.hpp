@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ struct ServerOptions {
   // How often the search indexes catch up with the catalogue while serving, so that papers a
   // harvest in another process or a submission here stored become searchable; 0 = never.
   int index_sync_seconds = 5;
+  // Open and build the search index on a background thread, so the server answers at once (serve);
+  // false: before Create returns (tests that search straight away).
+  bool build_index_in_background = false;
+  // Tests only: called on the background thread before the index is opened and built, so a test
+  // can watch the server answer while the index is warming up. Empty in production.
+  std::function<void()> before_index_build;
   size_t max_body_bytes = 1 << 20;      // request bodies above this get 413
   size_t max_form_bytes = 64u << 10;    // url-encoded form bodies above this get 413 (a 5,000-character
                                         // comment of 3-byte characters is 45 KB url-encoded)

@@ -65,6 +65,14 @@ const base = await new Promise((resolveBase, reject) => {
   server.on('exit', (code) => reject(new Error(`server exited (${code}): ${serverLog}`)));
 }).catch((e) => die(e.message));
 
+// serve answers at once and builds the search index in the background ("searchIndex": "warming"
+// until "ready" in /healthz); the search tests below need it built.
+for (let i = 0; i < 1200; i++) {
+  const health = await fetch(`${base}/healthz`).then((r) => r.json()).catch(() => ({}));
+  if (['ready', 'off', 'failed'].includes(health.searchIndex)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 // ---- tests --------------------------------------------------------------------------------------
 mkdirSync(artifacts, { recursive: true });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })

@@ -61,7 +61,7 @@ TEST_F(UserCommandsTest, AddsAnAdminWithAPasswordFromStdinStoredAsArgon2id) {
 }
 
 TEST_F(UserCommandsTest, ListsUsersAsJsonAndSetsAdmin) {
-  const std::string password = "password123";
+  const std::string password = "tulip-quarry-49";
   ASSERT_EQ(Paperfeed(db(), "user add bob --password-stdin", &password).exit_code, 0);
   auto list = Paperfeed(db(), "user list --json");
   ASSERT_EQ(list.exit_code, 0) << list.out;
@@ -81,13 +81,23 @@ TEST_F(UserCommandsTest, ListsUsersAsJsonAndSetsAdmin) {
   EXPECT_NE(missing.out.find("no user named 'nobody'"), std::string::npos) << missing.out;
 }
 
+// Issue 10, item 11: the same password rule as the sign-up form.
+TEST_F(UserCommandsTest, RefusesCommonAndTrivialPasswordsLikeTheSignUpForm) {
+  for (const std::string weak : {"password", "12345678", "aaaaaaaa"}) {
+    auto add = Paperfeed(db(), "user add carol --password-stdin", &weak);
+    EXPECT_NE(add.exit_code, 0) << weak;
+    EXPECT_NE(add.out.find("too easy to guess"), std::string::npos) << weak << ": " << add.out;
+  }
+  EXPECT_EQ(Paperfeed(db(), "user list --json").out.find("carol"), std::string::npos);
+}
+
 TEST_F(UserCommandsTest, RefusesBadInputWithAMessageThatSaysWhatToDo) {
   const std::string short_password = "short";
   auto weak = Paperfeed(db(), "user add carol --password-stdin", &short_password);
   EXPECT_NE(weak.exit_code, 0);
   EXPECT_NE(weak.out.find("at least 8 characters"), std::string::npos) << weak.out;
 
-  const std::string password = "password123";
+  const std::string password = "tulip-quarry-49";
   auto bad_name = Paperfeed(db(), "user add \"x'; DROP TABLE users; --\" --password-stdin", &password);
   EXPECT_NE(bad_name.exit_code, 0);
   EXPECT_NE(bad_name.out.find("Name:"), std::string::npos) << bad_name.out;

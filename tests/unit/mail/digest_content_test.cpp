@@ -2,6 +2,9 @@
 // subject, one subscriber's failure and everyone else's digest.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "unit/cli/cli_runner.hpp"
 #include "mail/digest.hpp"
 #include "mail/digest_run.hpp"
 #include "mail/mail_config.hpp"
@@ -81,6 +84,37 @@ TEST_F(DigestRunIsolationTest, OneSubscriberWhoseMessageCannotBeBuiltCostsOnlyTh
   auto again = RenderDigests(*catalogue_, *source, Service(), *zone_, Day(), 3000).value();
   EXPECT_EQ(again.already, 2);
   EXPECT_EQ(again.failed, 1);
+}
+
+// RenderReport::failed was counted but `digest run` printed only the other counts: the cron mail
+// said nothing about who got no digest.
+TEST_F(DigestRunIsolationTest, DigestRunNamesTheSubscribersItCouldNotRender) {
+  AddSubscriber("a@example.org", {.top_n = 3});
+  auto broken = AddSubscriber("broken@example.org", {.top_n = 3});
+  auto update = catalogue_->database().Prepare("UPDATE subscribers SET email = ? WHERE id = ?");
+  ASSERT_TRUE(update.ok());
+  update->Bind(1, "broken@example.org\r\nBcc: all@evil.example").Bind(2, broken.id);
+  ASSERT_TRUE(update->Step().ok());
+  const std::string config = dir_.Write("paperfeed.toml", "[mail]\nfrom_address = \"digest@papers.example.org\"\n");
+  auto json = testing::RunPaperfeed({"--db", db_path(), "--config", config, "digest", "run", "--date", kDay,
+                                     "--no-send", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  auto out = nlohmann::json::parse(json.out);
+  EXPECT_EQ(out["rendered"], 1);
+  EXPECT_EQ(out["not_rendered"], 1);
+  ASSERT_EQ(out["not_rendered_subscribers"].size(), 1u) << json.out;
+  EXPECT_EQ(out["not_rendered_subscribers"][0]["subscriber_id"], broken.id);
+  EXPECT_NE(out["not_rendered_subscribers"][0]["reason"].get<std::string>(), "");
+
+  // The next run retries it, and the human-readable output names it on its own line.
+  auto text = testing::RunPaperfeed({"--db", db_path(), "--config", config, "digest", "run", "--date", kDay,
+                                     "--no-send"});
+  ASSERT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("1 not rendered"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("not rendered: subscriber " + std::to_string(broken.id) + " <broken@example.org"),
+            std::string::npos)
+      << text.out;
+  EXPECT_EQ(text.out.find("\r\nBcc"), std::string::npos) << "the stored address is printed on one line";
 }
 
 }  // namespace

@@ -2,7 +2,11 @@
 // persistence, incremental catch-up, repair of a torn journal, filters.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
 #include <fstream>
 
 #include "search/search_service.hpp"
@@ -43,6 +47,128 @@ class SemanticSearchTest : public testing::CatalogueTest {
   std::vector<core::Paper> papers_;
   core::Paper twin_;
 };
+
+// Issue 10, item 2: the index sync retrained the embedder holding the search lock exclusively, and
+// every search waited for it (85 s on the demo database). Here a retrain is held at the point
+// where its new generation is complete (SemanticOptions::on_maintenance_stage); searches in every
+// mode and similar-paper look-ups must complete while it is held, and after the swap they answer
+// from the new generation. No sleeps: the hook waits for the searching thread to say it is done,
+// with a timeout only so that the bug fails the test instead of hanging it.
+TEST_F(SemanticSearchTest, SearchesCompleteWhileARetrainIsInProgress) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool armed = false, held = false, searched = false, holding = true;
+  SemanticOptions semantic;
+  semantic.on_maintenance_stage = [&](std::string_view stage) {
+    if (stage != "semantic-built") return;
+    std::unique_lock lock(mutex);
+    if (!armed || !holding) return;  // the first training, inside OpenSearchService, goes through
+    held = true;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(60), [&] { return searched; });
+  };
+  auto opened = OpenSearchService(*catalogue_, index_dir(), true, semantic);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto service = std::move(opened.value());
+  {
+    std::lock_guard lock(mutex);
+    armed = true;
+  }
+  auto retrain = std::async(std::launch::async, [&] { return service->Rebuild(false); });
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(60), [&] { return held; })) << "the retrain never ran";
+  }
+  // The retrain is held now, its next generation built beside the serving one.
+  auto searches = std::async(std::launch::async, [&] {
+    int answered = 0;
+    for (auto mode : {SearchMode::kKeyword, SearchMode::kSemantic, SearchMode::kHybrid}) {
+      SearchOptions options;
+      options.mode = mode;
+      auto r = service->Search(papers_[42].title, options);
+      if (r.ok() && !r->hits.empty()) ++answered;
+    }
+    auto similar = service->Similar(papers_[42].id, 5);
+    if (similar.ok() && !similar->empty()) ++answered;
+    std::lock_guard lock(mutex);
+    searched = true;
+    changed.notify_all();
+    return answered;
+  });
+  bool completed_while_held;
+  {
+    std::unique_lock lock(mutex);
+    completed_while_held = changed.wait_for(lock, std::chrono::seconds(60), [&] { return searched; });
+    holding = false;
+  }
+  EXPECT_TRUE(completed_while_held) << "a search waited for the retrain";
+  EXPECT_EQ(searches.get(), 4);
+  auto rebuilt = retrain.get();
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.error().message;
+  auto similar = service->Similar(papers_[42].id, 5);
+  ASSERT_TRUE(similar.ok());
+  ASSERT_FALSE(similar->empty());
+  EXPECT_EQ((*similar)[0].paper_id, twin_.id);
+}
+
+// The ingest half of issue 10, item 2: a catch-up after an ingest is held after the keyword index
+// swapped in the new papers and before the semantic catch-up embeds them; searches complete
+// meanwhile, and keyword search already finds a new paper.
+TEST_F(SemanticSearchTest, SearchesCompleteWhileACatchUpAfterAnIngestIsInProgress) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool armed = false, held = false, searched = false;
+  SemanticOptions semantic;
+  semantic.on_maintenance_stage = [&](std::string_view stage) {
+    if (stage != "keyword-caught-up") return;
+    std::unique_lock lock(mutex);
+    if (!armed) return;
+    held = true;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(60), [&] { return searched; });
+  };
+  auto opened = OpenSearchService(*catalogue_, index_dir(), true, semantic);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto service = std::move(opened.value());
+  core::Paper fresh = papers_[7];
+  fresh.id = "9902.00002";
+  fresh.title = "Zymurgical quasicrystals for fermentation";
+  ASSERT_TRUE(catalogue_->UpsertPaper(fresh).ok());
+  {
+    std::lock_guard lock(mutex);
+    armed = true;
+  }
+  auto catch_up = std::async(std::launch::async, [&] { return service->CatchUp(); });
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(60), [&] { return held; })) << "the catch-up never ran";
+  }
+  auto searches = std::async(std::launch::async, [&] {
+    std::vector<std::string> firsts;
+    for (auto mode : {SearchMode::kKeyword, SearchMode::kHybrid}) {
+      SearchOptions options;
+      options.mode = mode;
+      auto r = service->Search("zymurgical quasicrystals", options);
+      firsts.push_back(r.ok() && !r->hits.empty() ? r->hits[0].paper_id : "");
+    }
+    std::lock_guard lock(mutex);
+    searched = true;
+    changed.notify_all();
+    return firsts;
+  });
+  bool completed_while_held;
+  {
+    std::unique_lock lock(mutex);
+    completed_while_held = changed.wait_for(lock, std::chrono::seconds(60), [&] { return searched; });
+  }
+  EXPECT_TRUE(completed_while_held) << "a search waited for the catch-up";
+  auto firsts = searches.get();
+  EXPECT_EQ(firsts[0], fresh.id);   // keyword search sees the swapped-in update
+  EXPECT_NE(firsts[1], "");         // hybrid answers (its vectors catch up next)
+  auto caught_up = catch_up.get();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.error().message;
+  EXPECT_EQ(caught_up.value(), 1);
+}
 
 TEST_F(SemanticSearchTest, SimilarReturnsTheNearDuplicateFirst) {
   auto service = Open();

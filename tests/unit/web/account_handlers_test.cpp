@@ -132,7 +132,7 @@ class Browser {
   const std::vector<std::string>& set_cookies() const { return set_cookies_; }
 
   // Signs up through the form; true on the 303 that opens a session.
-  bool SignUp(const std::string& name, const std::string& password = "password123") {
+  bool SignUp(const std::string& name, const std::string& password = "tulip-quarry-49") {
     std::string csrf = CsrfFrom("/signup");
     auto res = PostForm("/signup", {{"csrf", csrf}, {"name", name}, {"password", password}, {"next", "/"}});
     return res && res->status == 303 && !Cookie(kSessionCookie).empty();
@@ -268,7 +268,7 @@ TEST_F(AccountRoutesTest, SignUpOpensASessionWithSafeCookieFlagsAndTheHeaderShow
   EXPECT_NE(home->body.find("id=\"logout-button\""), std::string::npos);
   // The password is stored only as an Argon2id string.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE name = 'ada' AND password_hash LIKE '$argon2id$%'"), 1);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE password_hash LIKE '%password123%'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM users WHERE password_hash LIKE '%tulip-quarry-49%'"), 0);
 
   // Log out: the session is gone on the server too.
   std::string csrf = b.CsrfFrom("/account");
@@ -287,7 +287,7 @@ TEST_F(AccountRoutesTest, SecureCookiesWhenConfigured) {
   StartServer();
   Browser b = NewBrowser();
   std::string csrf = b.CsrfFrom("/signup");
-  auto res = b.PostForm("/signup", {{"csrf", csrf}, {"name", "ada"}, {"password", "password123"}});
+  auto res = b.PostForm("/signup", {{"csrf", csrf}, {"name", "ada"}, {"password", "tulip-quarry-49"}});
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 303);
   bool found = false;
@@ -303,7 +303,7 @@ TEST_F(AccountRoutesTest, SecureCookiesWhenConfigured) {
 TEST_F(AccountRoutesTest, FormsWithoutTheirCsrfTokenAreForbiddenAndChangeNothing) {
   Browser b = NewBrowser();
   // Anonymous forms: sign-up without the double-submit token.
-  auto signup = b.PostForm("/signup", {{"name", "mallory"}, {"password", "password123"}});
+  auto signup = b.PostForm("/signup", {{"name", "mallory"}, {"password", "tulip-quarry-49"}});
   ASSERT_TRUE(signup);
   EXPECT_EQ(signup->status, 403);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM users"), 0);
@@ -400,6 +400,55 @@ TEST_F(AccountRoutesTest, XForwardedForFromATrustedProxyNamesTheClient) {
   ASSERT_TRUE(mine);
   EXPECT_EQ(mine->status, 303);
   EXPECT_FALSE(member.Cookie(kSessionCookie).empty());
+}
+
+// Issue 10, item 11: 30 accounts in 2.2 s from one address; "password" accepted.
+TEST_F(AccountRoutesTest, SignUpIsLimitedPerClientAddressAndClaimedAddressesDoNotHelp) {
+  const int limit = AuthConfig().max_signups_per_address;
+  for (int i = 0; i < limit; ++i) {
+    Browser b = NewBrowser();
+    std::string csrf = b.CsrfFrom("/signup");
+    // Without a trusted proxy, X-Forwarded-For is the client's word and changes nothing.
+    auto res = b.PostForm("/signup", {{"csrf", csrf}, {"name", "user" + std::to_string(i)}, {"password", "tulip-quarry-49"}},
+                          {{"X-Forwarded-For", "203.0.113." + std::to_string(i)}});
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 303) << i;
+  }
+  Browser b = NewBrowser();
+  std::string csrf = b.CsrfFrom("/signup");
+  auto over = b.PostForm("/signup", {{"csrf", csrf}, {"name", "extra"}, {"password", "tulip-quarry-49"}},
+                         {{"X-Forwarded-For", "203.0.113.200"}});
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 429);
+  EXPECT_GT(std::atoi(over->get_header_value("Retry-After").c_str()), 0);
+  EXPECT_NE(over->body.find("Too many sign-ups from your address"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM users"), limit);
+}
+
+TEST_F(AccountRoutesTest, SignUpBehindATrustedProxyIsLimitedPerForwardedClient) {
+  trusted_proxies_ = {"127.0.0.1"};
+  StartServer();
+  const int limit = AuthConfig().max_signups_per_address;
+  auto sign_up = [&](const std::string& name, const std::string& client) {
+    Browser b = NewBrowser();
+    std::string csrf = b.CsrfFrom("/signup");
+    auto res = b.PostForm("/signup", {{"csrf", csrf}, {"name", name}, {"password", "tulip-quarry-49"}},
+                          {{"X-Forwarded-For", client}});
+    return res ? res->status : -1;
+  };
+  for (int i = 0; i < limit; ++i) ASSERT_EQ(sign_up("a" + std::to_string(i), "203.0.113.1"), 303) << i;
+  EXPECT_EQ(sign_up("a-extra", "203.0.113.1"), 429);
+  EXPECT_EQ(sign_up("b0", "203.0.113.2"), 303);
+}
+
+TEST_F(AccountRoutesTest, SignUpRefusesACommonPasswordAndSaysWhy) {
+  Browser b = NewBrowser();
+  std::string csrf = b.CsrfFrom("/signup");
+  auto res = b.PostForm("/signup", {{"csrf", csrf}, {"name", "ada"}, {"password", "password"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422);
+  EXPECT_NE(ErrorNote(res->body).find("too easy to guess"), std::string::npos) << ErrorNote(res->body);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM users"), 0);
 }
 
 TEST_F(AccountRoutesTest, UpvoteToggleIsIdempotentAndAddsToHuggingFacesCount) {
@@ -877,7 +926,7 @@ TEST_F(AccountRoutesTest, SqlInjectionAttemptsAreInert) {
     EXPECT_TRUE(attacker.Cookie(kSessionCookie).empty());
   }
   std::string csrf = attacker.CsrfFrom("/signup");
-  auto bad_name = attacker.PostForm("/signup", {{"csrf", csrf}, {"name", "x'); DROP TABLE users; --"}, {"password", "password123"}});
+  auto bad_name = attacker.PostForm("/signup", {{"csrf", csrf}, {"name", "x'); DROP TABLE users; --"}, {"password", "tulip-quarry-49"}});
   EXPECT_EQ(bad_name->status, 422);
   std::string session_csrf = b.CsrfFrom("/account");
   auto bad_id = b.PostForm("/papers/1'%20OR%20'1'='1/upvote", {{"csrf", session_csrf}});

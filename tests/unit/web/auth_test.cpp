@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
@@ -80,8 +81,8 @@ class AuthTest : public testing::CatalogueTest {
     auth_ = std::make_unique<Auth>(config);
   }
 
-  store::User SignUp(const std::string& name, const std::string& password = "password123") {
-    auto user = auth_->SignUp(*accounts_, {name, password, "", ""});
+  store::User SignUp(const std::string& name, const std::string& password = "tulip-quarry-49") {
+    auto user = auth_->SignUp(*accounts_, {name, password, "", ""}, "192.0.2.1");
     EXPECT_TRUE(user.ok()) << user.error().message;
     return user.ok() ? user.value() : store::User{};
   }
@@ -98,10 +99,10 @@ TEST_F(AuthTest, SignUpStoresNoClearPasswordAndRejectsATakenName) {
   ASSERT_TRUE(s->Step().value());
   EXPECT_EQ(s->Text(0).rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(s->Text(0).find("s3cret"), std::string::npos);
-  auto again = auth_->SignUp(*accounts_, {"ADA", "another-pass", "", ""});
+  auto again = auth_->SignUp(*accounts_, {"ADA", "another-pass", "", ""}, "192.0.2.1");
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::ErrorCode::kConflict);
-  auto bad = auth_->SignUp(*accounts_, {"bob", "short", "", ""});
+  auto bad = auth_->SignUp(*accounts_, {"bob", "short", "", ""}, "192.0.2.1");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, core::ErrorCode::kInvalidInput);
   EXPECT_NE(bad.error().message.find("Password"), std::string::npos);
@@ -112,15 +113,15 @@ TEST_F(AuthTest, ClosedSignUpRefusesButTheCliStillCreatesUsers) {
   config.password_cost = PasswordCost::Minimum();
   config.allow_signup = false;
   Auth closed(config);
-  EXPECT_EQ(closed.SignUp(*accounts_, {"ada", "password123", "", ""}).error().code, core::ErrorCode::kUnauthorized);
-  auto admin = closed.CreateUser(*accounts_, {"root", "password123", "", ""}, true);
+  EXPECT_EQ(closed.SignUp(*accounts_, {"ada", "tulip-quarry-49", "", ""}, "192.0.2.1").error().code, core::ErrorCode::kUnauthorized);
+  auto admin = closed.CreateUser(*accounts_, {"root", "tulip-quarry-49", "", ""}, true);
   ASSERT_TRUE(admin.ok());
   EXPECT_TRUE(admin->is_admin);
 }
 
 TEST_F(AuthTest, LogInOpensASessionThatResolvesUntilLogOutOrExpiry) {
   SignUp("ada");
-  auto login = auth_->LogIn(*accounts_, "ada", "password123", "127.0.0.1");
+  auto login = auth_->LogIn(*accounts_, "ada", "tulip-quarry-49", "127.0.0.1");
   ASSERT_TRUE(login.ok()) << login.error().message;
   auto who = auth_->FromSession(*accounts_, login->session_token).value();
   ASSERT_TRUE(who.has_value());
@@ -138,7 +139,7 @@ TEST_F(AuthTest, LogInOpensASessionThatResolvesUntilLogOutOrExpiry) {
   ASSERT_TRUE(auth_->LogOut(*accounts_, login->session_token).ok());
   EXPECT_FALSE(auth_->FromSession(*accounts_, login->session_token).value().has_value());
 
-  auto second = auth_->LogIn(*accounts_, "ada", "password123", "127.0.0.1").value();
+  auto second = auth_->LogIn(*accounts_, "ada", "tulip-quarry-49", "127.0.0.1").value();
   now_ += auth_->config().session_ttl_seconds;
   EXPECT_FALSE(auth_->FromSession(*accounts_, second.session_token).value().has_value());
 }
@@ -174,7 +175,7 @@ TEST_F(AuthTest, AfterFiveFailuresANameFromOneAddressWaitsLongerAfterEachFailure
     auto r = auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1");
     ASSERT_EQ(r.error().code, core::ErrorCode::kUnauthorized) << "attempt " << i + 1;
   }
-  auto sixth = auth_->LogIn(*accounts_, "ADA", "password123", "10.0.0.1");
+  auto sixth = auth_->LogIn(*accounts_, "ADA", "tulip-quarry-49", "10.0.0.1");
   ASSERT_FALSE(sixth.ok());
   EXPECT_EQ(sixth.error().code, core::ErrorCode::kRateLimited);
   EXPECT_EQ(sixth.error().message, Auth::LoginThrottledMessage(30));
@@ -187,9 +188,9 @@ TEST_F(AuthTest, AfterFiveFailuresANameFromOneAddressWaitsLongerAfterEachFailure
   now_ += 30;
   EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1").error().code, core::ErrorCode::kUnauthorized);
   now_ += 30;
-  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.1").error().message, Auth::LoginThrottledMessage(30));
+  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "tulip-quarry-49", "10.0.0.1").error().message, Auth::LoginThrottledMessage(30));
   now_ += 30;
-  EXPECT_TRUE(auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.1").ok());
+  EXPECT_TRUE(auth_->LogIn(*accounts_, "ada", "tulip-quarry-49", "10.0.0.1").ok());
   // Success forgets the pair's failures.
   EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "wrong-password", "10.0.0.1").error().code, core::ErrorCode::kUnauthorized);
 }
@@ -197,9 +198,9 @@ TEST_F(AuthTest, AfterFiveFailuresANameFromOneAddressWaitsLongerAfterEachFailure
 TEST_F(AuthTest, AMemberLogsInFromAnotherAddressWhileAnAttackerHammersTheirName) {
   SignUp("ada");
   for (int i = 0; i < 50; ++i) (void)auth_->LogIn(*accounts_, "ada", "wrong-password", "198.51.100.7");
-  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "password123", "198.51.100.7").error().code,
+  EXPECT_EQ(auth_->LogIn(*accounts_, "ada", "tulip-quarry-49", "198.51.100.7").error().code,
             core::ErrorCode::kRateLimited);
-  auto member = auth_->LogIn(*accounts_, "ada", "password123", "10.0.0.2");
+  auto member = auth_->LogIn(*accounts_, "ada", "tulip-quarry-49", "10.0.0.2");
   EXPECT_TRUE(member.ok()) << member.error().message;
 }
 
@@ -275,11 +276,76 @@ TEST_F(AuthTest, ConcurrentPasswordChecksNeverExceedTheBoundAndTheRestGet503Prom
   config.on_password_check = [&run] { run.OnCheck(); };
   Auth auth(config);
   run.Run(db_path(), [&](store::AccountStore& accounts, int i) {
-    return auth.LogIn(accounts, "user" + std::to_string(i), "password123", "10.0.0." + std::to_string(i));
+    return auth.LogIn(accounts, "user" + std::to_string(i), "tulip-quarry-49", "10.0.0." + std::to_string(i));
   });
   EXPECT_EQ(run.checks, 2);
   EXPECT_EQ(run.refused, 6);
   EXPECT_EQ(std::count(run.errors.begin(), run.errors.end(), core::ErrorCode::kUnavailable), 6);
+}
+
+// Issue 10, item 11: "password", "12345678" and "aaaaaaaa" were accepted.
+TEST_F(AuthTest, SignUpRefusesCommonAndTrivialPasswordsSayingWhy) {
+  for (const char* weak : {"password", "12345678", "aaaaaaaa", "qwertyuiop", "password123"}) {
+    auto r = auth_->SignUp(*accounts_, {"ada", weak, "", ""}, "192.0.2.7");
+    ASSERT_FALSE(r.ok()) << weak;
+    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidInput) << weak;
+    EXPECT_NE(r.error().message.find("Password: too easy to guess ("), std::string::npos) << r.error().message;
+  }
+  auto dictionary = auth_->SignUp(*accounts_, {"ada", "password", "", ""}, "192.0.2.8");
+  EXPECT_NE(dictionary.error().message.find("dictionary word"), std::string::npos) << dictionary.error().message;
+  // The user's own name is as guessable as a dictionary word.
+  EXPECT_TRUE(CheckNewPassword("ada-lovelace", "ada-lovelace").has_value());
+  // No composition rules (NIST SP 800-63B): a pass phrase of plain lower-case words is fine.
+  EXPECT_FALSE(CheckNewPassword("zebra notebook quiet", "ada").has_value());
+  EXPECT_TRUE(auth_->SignUp(*accounts_, {"ada", "zebra notebook quiet", "", ""}, "192.0.2.9").ok());
+  // `paperfeed user add` goes through the same check.
+  auto cli = auth_->CreateUser(*accounts_, {"root", "12345678", "", ""}, true);
+  ASSERT_FALSE(cli.ok());
+  EXPECT_EQ(cli.error().code, core::ErrorCode::kInvalidInput);
+}
+
+// Issue 10, item 11: 30 accounts in 2.2 s from one address.
+TEST_F(AuthTest, SignUpIsLimitedPerAddressInASlidingWindow) {
+  const int limit = auth_->config().max_signups_per_address;
+  for (int i = 0; i < limit; ++i) {
+    auto r = auth_->SignUp(*accounts_, {"user" + std::to_string(i), "tulip-quarry-49", "", ""}, "198.51.100.1");
+    ASSERT_TRUE(r.ok()) << i << ": " << r.error().message;
+    now_ += 60;
+  }
+  int64_t retry_after = 0;
+  auto over = auth_->SignUp(*accounts_, {"extra", "tulip-quarry-49", "", ""}, "198.51.100.1", &retry_after);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, core::ErrorCode::kRateLimited);
+  // The first of them was 10 minutes ago in a one-hour window.
+  EXPECT_EQ(retry_after, auth_->config().signup_window_seconds - 60 * limit);
+  EXPECT_EQ(over.error().message, Auth::SignUpThrottledMessage(retry_after));
+  // Another address is not affected.
+  EXPECT_TRUE(auth_->SignUp(*accounts_, {"other", "tulip-quarry-49", "", ""}, "198.51.100.2").ok());
+  // Once the oldest leaves the window, one more.
+  now_ += retry_after;
+  EXPECT_TRUE(auth_->SignUp(*accounts_, {"extra", "tulip-quarry-49", "", ""}, "198.51.100.1").ok());
+  EXPECT_EQ(auth_->SignUp(*accounts_, {"extra2", "tulip-quarry-49", "", ""}, "198.51.100.1").error().code,
+            core::ErrorCode::kRateLimited);
+}
+
+// The limit is counted in the transaction that records the attempt: 30 sign-ups sent at once from
+// one address (each on its own connection, started by a barrier) create exactly the limit.
+TEST_F(AuthTest, ConcurrentSignUpsFromOneAddressCreateOnlyTheLimit) {
+  ConcurrentLogins run;
+  run.n = 30;
+  AuthConfig config = auth_->config();
+  config.max_signups_per_address = 3;
+  config.max_concurrent_password_checks = 30;
+  config.password_check_wait_ms = 20000;
+  Auth auth(config);
+  std::atomic<int> created{0};
+  run.Run(db_path(), [&](store::AccountStore& accounts, int i) {
+    auto r = auth.SignUp(accounts, {"user" + std::to_string(i), "tulip-quarry-49", "", ""}, "203.0.113.5");
+    if (r.ok()) ++created;
+    return r;
+  });
+  EXPECT_EQ(created.load(), 3);
+  EXPECT_EQ(std::count(run.errors.begin(), run.errors.end(), core::ErrorCode::kRateLimited), 27);
 }
 
 TEST_F(AuthTest, OneIpIsLimitedAcrossNames) {
@@ -341,7 +407,7 @@ class CommunityTest : public AuthTest {
     p.published = p.updated = "2025-01-01T00:00:00Z";
     ASSERT_TRUE(catalogue_->UpsertPaper(p).ok());
     ada_.user = SignUp("ada");
-    root_.user = auth_->CreateUser(*accounts_, {"root", "password123", "Root", ""}, true).value();
+    root_.user = auth_->CreateUser(*accounts_, {"root", "tulip-quarry-49", "Root", ""}, true).value();
   }
   Identity ada_, root_;
 };
@@ -398,9 +464,27 @@ TEST_F(CommunityTest, OnlyAdminsHideAndRemove) {
 
 TEST_F(CommunityTest, CommentsMustHaveTextAndStayShort) {
   EXPECT_EQ(AddComment(*accounts_, ada_, "2501.00001", " \n ", now_).error().code, core::ErrorCode::kInvalidInput);
-  EXPECT_EQ(AddComment(*accounts_, ada_, "2501.00001", std::string(kMaxCommentBytes + 1, 'x'), now_).error().code,
+  EXPECT_EQ(AddComment(*accounts_, ada_, "2501.00001", std::string(kMaxCommentCharacters + 1, 'x'), now_).error().code,
             core::ErrorCode::kInvalidInput);
-  EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", std::string(kMaxCommentBytes, 'x'), now_).ok());
+  EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", std::string(kMaxCommentCharacters, 'x'), now_).ok());
+}
+
+// The page promises 5,000 characters; the limit counted bytes, so 5,000 × "é" (10,000 bytes) was
+// refused. Characters are code points: two-byte, three-byte and four-byte ones count as one each.
+TEST_F(CommunityTest, CommentLimitCountsCharactersNotBytes) {
+  auto repeat = [](const std::string& s, size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", repeat("\u00e9", 5000), now_).ok());
+  auto over = AddComment(*accounts_, ada_, "2501.00001", repeat("\u00e9", 5001), now_);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, core::ErrorCode::kInvalidInput);
+  EXPECT_NE(over.error().message.find("5001"), std::string::npos) << over.error().message;
+  EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", repeat("\u6f22", 5000), now_).ok());      // 3 bytes each
+  EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", repeat("\U0001F600", 5000), now_).ok());  // 4 bytes each
+  EXPECT_FALSE(AddComment(*accounts_, ada_, "2501.00001", repeat("\U0001F600", 5001), now_).ok());
 }
 
 }  // namespace

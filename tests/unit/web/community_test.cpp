@@ -63,7 +63,7 @@ TEST(TextParagraphsTest, CleansEscapesAndSplitsParagraphs) {
 
 TEST_F(CommentTextTest, TheLimitIsCountedInCharactersNotBytes) {
   std::string umlauts;
-  for (size_t i = 0; i < kMaxCommentChars; ++i) umlauts += "\xC3\xBC";  // ü: two bytes, one character
+  for (size_t i = 0; i < kMaxCommentCharacters; ++i) umlauts += "\xC3\xBC";  // ü: two bytes, one character
   EXPECT_TRUE(AddComment(*accounts_, ada_, "2501.00001", umlauts, 1000).ok());
   auto over = AddComment(*accounts_, ada_, "2501.00001", umlauts + "x", 1000);
   ASSERT_FALSE(over.ok());
