@@ -88,10 +88,17 @@ Html RenderCard(const Request& req, Context& ctx, const CardData& card) {
   }
   Html category;
   if (!p.primary_category.empty()) category = Render(" · {}", p.primary_category);
+  // This site's comments (the count the paper page shows), and apart from them Hugging Face's own
+  // discussion of the paper, which lives on its page there.
   Html comments;
   if (card.comments && *card.comments > 0) {
-    comments = Render(" · <a class=\"comments comment-link\" href=\"/papers/{}#comments\">{} {}</a>", p.id,
-                      *card.comments, *card.comments == 1 ? "comment" : "comments");
+    comments = Render(" · <a href=\"/papers/{}#comments\" class=\"comment-link\">{} {}</a>", p.id, *card.comments,
+                      *card.comments == 1 ? "comment" : "comments");
+  }
+  if (card.hf_comments > 0) {
+    comments += Render(" · <a class=\"hf-comments\" href=\"https://huggingface.co/papers/{}#community\" rel=\"noopener\">{} {} "
+                       "on Hugging Face</a>",
+                       p.id, card.hf_comments, card.hf_comments == 1 ? "comment" : "comments");
   }
   Html abstract = card.snippet.empty() ? Render("<details class=\"abstract\"><summary>Abstract</summary><p>{}</p></details>",
                                                 RenderTex(core::NormaliseWhitespace(p.abstract)))

@@ -21,6 +21,7 @@ struct CardData {
   std::string submitted_by_fullname;
   Html snippet;                    // search: highlighted text instead of the abstract's start
   std::optional<int64_t> comments; // this site's visible comments, shown when there are any
+  int64_t hf_comments = 0;         // comments on Hugging Face's page of the paper (its numComments)
 };
 
 Html RenderCard(const Request& req, Context& ctx, const CardData& card);

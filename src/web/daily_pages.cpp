@@ -51,6 +51,7 @@ Html ListCards(const Request& req, Context& ctx, std::vector<store::DailyListIte
   for (const auto& item : items) {
     CardData card;  // comments: RenderCards counts what the paper page shows
     card.paper = &item.paper;
+    card.hf_comments = item.entry.num_comments;
     card.upvotes = item.upvotes();
     card.day = item.entry.day;
     card.submitted_by = item.entry.submitted_by;

@@ -213,7 +213,7 @@ await test('cards fold the AI summary, marked machine-written, with keyword chip
   expect((await details.locator('.machine').innerText()).trim() === 'machine-written', 'not marked machine-written');
   await details.locator('summary').click();
   expect(await details.locator('p').isVisible(), 'summary text hidden after opening');
-  expect(/\d+ comments?/.test(await card.locator('.comments').innerText()), 'no comment count on the card');
+  expect(/\d+ comments?/.test(await card.locator('.hf-comments').innerText()), 'no comment count on the card');
   await card.scrollIntoViewIfNeeded();
   await shot(page, 'ai-summary-card');
   const chip = details.locator('a.chip').first();

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "core/text.hpp"
 #include "ingest/ingester.hpp"
@@ -74,6 +75,17 @@ class HfContractTest : public ::testing::Test {
                           "[accounts]\narxiv_api_url = \"off\"\n[mail]\nenabled_in_serve = false\n");
     port_ = StartServe(config);
     ASSERT_GT(port_, 0) << "serve did not report its port";
+    // serve answers at once and builds the search index in the background: the search contracts
+    // start once /healthz says the index is ready (polling serve's own report, not a clock).
+    httplib::Client http("127.0.0.1", port_);
+    std::string state;
+    for (int i = 0; i < 1200 && state != "ready"; ++i) {
+      if (auto health = http.Get("/healthz"); health && health->status == 200) {
+        state = json::parse(health->body).value("searchIndex", "");
+      }
+      if (state != "ready") std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ASSERT_EQ(state, "ready") << "the search index never became ready";
   }
 
   static void TearDownTestSuite() {
@@ -428,7 +440,11 @@ TEST_F(HfContractTest, CardsShowTheAiSummaryKeywordsAndCommentCounts) {
   EXPECT_NE(html.find("Spatia, a spatial memory-aware video generation framework"), std::string::npos);
   EXPECT_NE(html.find("<a class=\"chip\" href=\"/search?q=%22spatial%20memory-aware%22&amp;mode=keyword\">spatial memory-aware</a>"),
             std::string::npos);
-  EXPECT_TRUE(std::regex_search(html, std::regex("<a class=\"comments\" href=\"/papers/2512\\.15716#comments\">\\d+ comments?</a>")))
+  // numComments is Hugging Face's discussion, which is on its page: counted apart from this site's
+  // comments (the paper page's count), and linked there.
+  EXPECT_TRUE(std::regex_search(
+      html, std::regex("<a class=\"hf-comments\" href=\"https://huggingface\\.co/papers/2512\\.15716#community\" "
+                       "rel=\"noopener\">\\d+ comments? on Hugging Face</a>")))
       << "no comment count on the card";
   // A paper without an AI summary gets none (2512.21218 has none in the source).
   auto pos = html.find("<article class=\"card\" id=\"p-2512.21218\"");
