@@ -9,9 +9,6 @@
 // the submitter's _id/avatarUrl/type/isPro).
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -20,6 +17,7 @@
 #include "core/text.hpp"
 #include "ingest/ingester.hpp"
 #include "store/accounts.hpp"
+#include "support/serve_process.hpp"
 #include "test_support.hpp"
 #include "web/auth.hpp"
 
@@ -89,40 +87,16 @@ class HfContractTest : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
+    delete serve_;  // SIGTERM, and a clean exit expected
+    serve_ = nullptr;
     delete all_token_;
     delete read_token_;
     delete dir_;
   }
 
-  // Starts `paperfeed --config FILE serve` and returns the port it printed (blocks until it has).
   static int StartServe(const std::string& config_file) {
-    int out[2];
-    if (pipe(out) != 0) return -1;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::vector<std::string> args = {PAPERFEED_BINARY, "--config", config_file, "serve"};
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    std::smatch m;
-    if (!std::regex_search(line, m, std::regex(R"(http://127\.0\.0\.1:(\d+)/)"))) return -1;
-    return std::stoi(m[1]);
+    serve_ = new testing::ServeProcess();
+    return serve_->Start(config_file);
   }
 
   static httplib::Result Get(const std::string& path, httplib::Headers headers = {}) {
@@ -154,14 +128,14 @@ class HfContractTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
-  static pid_t pid_;
+  static testing::ServeProcess* serve_;
   static int port_;
   static std::string* all_token_;
   static std::string* read_token_;
 };
 
 testing::TempDir* HfContractTest::dir_ = nullptr;
-pid_t HfContractTest::pid_ = -1;
+testing::ServeProcess* HfContractTest::serve_ = nullptr;
 int HfContractTest::port_ = 0;
 std::string* HfContractTest::all_token_ = nullptr;
 std::string* HfContractTest::read_token_ = nullptr;
