@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "golden.hpp"
 #include "ingest/hf_python_repr.hpp"
 #include "ingest/ingester.hpp"
 #include "ingest/parsers.hpp"
