@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto queries = bench::ReadLines(argv[2]);
-  auto catalogue = store::OpenSqliteCatalogue(argv[1]);
+  auto catalogue = store::OpenCatalogue(argv[1]);
   if (!catalogue) {
     std::cerr << catalogue.error().message << "\n";
     return 1;

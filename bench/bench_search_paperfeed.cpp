@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   }
   const std::string db = argv[1], index_dir = argc > 3 ? argv[3] : std::string(argv[1]) + ".index";
   auto queries = bench::ReadLines(argv[2]);
-  auto catalogue = store::OpenSqliteCatalogue(db);
+  auto catalogue = store::OpenCatalogue(db);
   if (!catalogue) {
     std::cerr << catalogue.error().message << "\n";
     return 1;

@@ -7,11 +7,13 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries, one per job
-  libsqlite3-dev sqlite3 nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcurl4-openssl-dev
+  libsqlite3-dev sqlite3 libpq-dev nlohmann-json3-dev libsimdjson-dev libpugixml-dev libcurl4-openssl-dev
   libcli11-dev libsodium-dev libhnswlib-dev libcpp-httplib-dev zlib1g-dev
   libstemmer-dev libtomlplusplus-dev libhowardhinnant-date-dev tzdata libcmark-dev
   # new passwords against a dictionary of common and breached words (web/password_quality)
   libpwquality-dev cracklib-runtime
+  # the PostgreSQL server the tests start themselves (initdb into a temporary folder)
+  postgresql
   # tests and benchmarks: GoogleTest, a real SMTP server, a real browser, HTTP load, peers
   libgtest-dev libgmock-dev python3 python3-aiosmtpd chromium nodejs npm
   wrk nginx hyperfine libxapian-dev

@@ -9,6 +9,7 @@ set(doors
   # (hub_pull and every fetcher use it) and mail/smtp_client.cpp the SMTP one.
   "curl/curl\\.h|ingest/http_client.cpp,mail/smtp_client.cpp"
   "sqlite3\\.h|store/sqlite.cpp"
+  "libpq-fe\\.h|store/postgres.cpp"
   "pugixml\\.hpp|ingest/xml_doc.hpp"
   "hnswlib/|search/vector_index.cpp"
   "httplib\\.h|web/server.cpp"

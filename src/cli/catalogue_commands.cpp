@@ -13,6 +13,8 @@
 #include "core/text.hpp"
 #include "ingest/ingester.hpp"
 #include "ingest/parsers.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
 
 namespace paperfeed::cli {
 namespace {
@@ -169,7 +171,7 @@ void RegisterDbCheck(CommandRegistry& r) {
     r.run = [json, &globals = r.globals] {
       // Opening would create an empty database and call it consistent.
       std::error_code ec;
-      if (!std::filesystem::exists(globals.db_path, ec)) {
+      if (!store::IsPostgresUri(globals.db_path) && !std::filesystem::exists(globals.db_path, ec)) {
         return ReportError(core::MakeError(core::ErrorCode::kNotFound,
                                            globals.db_path + " does not exist: nothing to check. Name the database "
                                            "with --db PATH (or [server] database; see 'paperfeed config check')"));
@@ -185,6 +187,28 @@ void RegisterDbCheck(CommandRegistry& r) {
   });
 }
 
+// Applies the schema's pending migrations (serve and every verb also do on start) and says which
+// version the database is at: for a deployment step before the nodes start.
+void RegisterDbMigrate(CommandRegistry& r) {
+  auto json = std::make_shared<bool>(false);
+  auto* cmd = r.app.add_subcommand("db-migrate",
+                                   "Create or upgrade the database's tables (SQLite file or postgresql:// URI); "
+                                   "safe to run from several nodes at once");
+  cmd->add_flag("--json", *json, "Print {\"backend\": \"sqlite|postgresql\", \"schema_version\": N}");
+  cmd->callback([json, &r] {
+    r.run = [json, &globals = r.globals] {
+      auto catalogue = OpenCatalogue(globals);  // applies the migrations, under the write lock
+      if (!catalogue) return ReportError(catalogue.error());
+      auto version = store::SchemaVersion(catalogue.value()->database());
+      if (!version) return ReportError(version.error());
+      const std::string backend = catalogue.value()->database().is_postgres() ? "postgresql" : "sqlite";
+      if (*json) PrintJson({{"backend", backend}, {"schema_version", *version}});
+      else std::cout << "ok: " << backend << " database at schema version " << *version << "\n";
+      return kExitOk;
+    };
+  });
+}
+
 }  // namespace
 
 void RegisterCatalogueCommands(CommandRegistry& registry) {
@@ -192,6 +216,7 @@ void RegisterCatalogueCommands(CommandRegistry& registry) {
   RegisterStats(registry);
   RegisterShow(registry);
   RegisterDbCheck(registry);
+  RegisterDbMigrate(registry);
 }
 
 }  // namespace paperfeed::cli

@@ -7,7 +7,7 @@
 namespace paperfeed::cli {
 
 core::Result<std::unique_ptr<store::Catalogue>> OpenCatalogue(const GlobalOptions& options) {
-  return store::OpenSqliteCatalogue(options.db_path);
+  return store::OpenCatalogue(options.db_path);
 }
 
 int ReportError(const core::Error& error) {

@@ -141,7 +141,8 @@ const std::vector<KeyRow>& Rows() {
   static const std::vector<KeyRow> rows = [] {
     std::vector<KeyRow> r;
     // [server]
-    r.push_back(Of("server.database", "PAPERFEED_DB", "SQLite database file", PF_FIELD(database)));
+    r.push_back(Of("server.database", "PAPERFEED_DB", "SQLite database file, or a postgresql:// URI (libpq's syntax) for several nodes on one database",
+                    PF_FIELD(database)));
     r.push_back(Of("server.listen", "PAPERFEED_LISTEN", "HOST:PORT serve listens on (port 0 picks a free one)",
                    PF_FIELD(listen)));
     r.push_back(Of("server.public_base_url", "PAPERFEED_PUBLIC_BASE_URL",

@@ -13,7 +13,7 @@
 #include "mail/message.hpp"
 #include "mail/smtp_client.hpp"
 #include "search/search_service.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "store/subscriptions.hpp"
 
 namespace paperfeed::cli {

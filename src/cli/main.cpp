@@ -11,8 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'paperfeed VERB --help' for a verb's options. The database is --db, $PAPERFEED_DB or paperfeed.db.");
   GlobalOptions globals;
-  AddConfigFlag(&app, globals, "--db", "server.database", "SQLite database file (default $PAPERFEED_DB, then "
-                                                          "[server] database in the configuration, then paperfeed.db)");
+  AddConfigFlag(&app, globals, "--db", "server.database", "SQLite database file, or a postgresql://user@host:port/db URI (default "
+                                                          "$PAPERFEED_DB, then [server] database in the configuration, then paperfeed.db)");
   app.add_option("--config", globals.config_inputs.file,
                  "Configuration file (default $PAPERFEED_CONFIG, then ./paperfeed.toml when it exists)");
   std::function<int()> run;

@@ -13,6 +13,7 @@
 #include "search/model/hub_pull.hpp"
 #include "search/model/pretrained_model.hpp"
 #include "search/segment.hpp"  // WriteFileAtomically
+#include "store/database.hpp"
 
 namespace paperfeed::cli {
 namespace {
@@ -27,7 +28,10 @@ using search::model::PretrainedOptions;
 
 // "<db>.models": one entry per model (a symlink to its folder, or the folder `model pull` wrote)
 // and manifest.json listing them.
-std::string ModelsDir(const GlobalOptions& g) { return g.db_path + ".models"; }
+// Beside a SQLite file; a PostgreSQL database has no folder, so the working directory's.
+std::string ModelsDir(const GlobalOptions& g) {
+  return store::IsPostgresUri(g.db_path) ? std::string("paperfeed.models") : g.db_path + ".models";
+}
 
 nlohmann::json ReadManifest(const std::string& models_dir) {
   std::ifstream in(models_dir + "/manifest.json");

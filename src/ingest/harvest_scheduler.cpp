@@ -6,7 +6,7 @@
 #include "core/dates.hpp"
 #include "store/process_lock.hpp"
 #include "store/refresh_log.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::ingest {
 namespace {
@@ -101,7 +101,7 @@ core::Result<RefreshRound> RefreshSources(const HarvestScheduleOptions& options,
     log("harvest: another harvester (a cron 'paperfeed harvest' or another serve) is running; skipped");
     return round;
   }
-  auto catalogue = store::OpenSqliteCatalogue(options.db_path);
+  auto catalogue = store::OpenCatalogue(options.db_path);
   if (!catalogue) return catalogue.error();
   const auto now_fn = options.now ? options.now : SystemNow;
 

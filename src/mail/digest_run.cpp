@@ -9,7 +9,7 @@
 #include "mail/smtp_client.hpp"
 #include "search/search_service.hpp"
 #include "store/catalogue.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "store/subscriptions.hpp"
 
 namespace paperfeed::mail {
@@ -249,7 +249,7 @@ Result<DigestInputs> OpenDigestInputs(store::Catalogue& catalogue, const MailCon
 }
 
 Result<void> MailRuntime::RunScheduled(int64_t scheduled_for) {
-  auto catalogue = store::OpenSqliteCatalogue(options_.db_path);
+  auto catalogue = store::OpenCatalogue(options_.db_path);
   if (!catalogue) return catalogue.error();
   auto inputs = OpenDigestInputs(**catalogue, config_, options_.index_dir, options_.semantic);
   if (!inputs) return inputs.error();

@@ -7,7 +7,7 @@
 
 #include "mail/smtp_client.hpp"
 #include "store/process_lock.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "store/subscriptions.hpp"
 
 namespace paperfeed::mail {
@@ -49,7 +49,7 @@ core::Result<SendReport> OutboxSender::Drain(const std::atomic<bool>* stop, int 
   // so a batch writes ~10 WAL pages a message: SQLite's default checkpoint (with two fsyncs) every
   // 1,000 pages came every ~100 messages. Fewer, larger checkpoints: this connection's WAL may grow
   // to ~64 MB (https://sqlite.org/wal.html#automatic_checkpoint).
-  (void)db_.Exec("PRAGMA wal_autocheckpoint = 16384");
+  if (!db_.is_postgres()) (void)db_.Exec("PRAGMA wal_autocheckpoint = 16384");
   // We hold the lock, so no live sender owns these rows: their sender died mid-message.
   auto requeued = store.RequeueSending();
   if (!requeued) return requeued.error();

@@ -6,7 +6,7 @@
 #include "core/crypto.hpp"
 #include "mail/digest.hpp"
 #include "mail/message.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::mail {
 namespace {

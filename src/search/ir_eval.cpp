@@ -152,7 +152,7 @@ Result<IrEvalReport> RunIrEval(const IrEvalOptions& options) {
     if (!mkdtemp(pattern.data())) return MakeError(ErrorCode::kIo, "cannot create a temporary directory");
     tmp.path = pattern;
   }
-  auto catalogue = store::OpenSqliteCatalogue((tmp.path / "catalogue.db").string());
+  auto catalogue = store::OpenCatalogue((tmp.path / "catalogue.db").string());
   if (!catalogue) return catalogue.error();
   auto service = OpenSearchService(*catalogue.value(), (tmp.path / "index").string(), true, options.semantic);
   if (!service) return service.error();

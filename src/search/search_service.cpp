@@ -3,6 +3,8 @@
 #include "search/search_service.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <mutex>
 #include <unordered_map>
 
@@ -13,7 +15,7 @@
 #include "search/text_match.hpp"
 #include "search/tokenizer.hpp"
 #include "store/search_state.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::search {
 namespace {
@@ -44,7 +46,7 @@ class OpenService final : public SearchService {
     // connection; updates then share catalogue_ under its mutex.
     const std::string path = catalogue_.database().path();
     if (!path.empty() && path != ":memory:" && path.rfind("file::memory:", 0) != 0) {
-      auto own = store::OpenSqliteCatalogue(path);
+      auto own = store::OpenCatalogue(path);
       if (own) maintenance_catalogue_ = std::move(own.value());
     }
     on_stage_ = options.on_maintenance_stage;
@@ -262,9 +264,22 @@ std::optional<SearchMode> ParseSearchMode(const std::string& name) {
   return std::nullopt;
 }
 
+std::string DefaultIndexDir(store::Database& db) {
+  if (!db.is_postgres()) return db.path() + ".index";
+  // A PostgreSQL database has no folder of its own, and each node keeps its own index (a cache it
+  // can rebuild from the catalogue): a folder per database under the temporary directory.
+  std::string name;
+  std::string where = db.path().substr(db.path().find("://") + 3);
+  if (auto at = where.rfind('@'); at != std::string::npos) where = where.substr(at + 1);  // no user or password
+  for (char c : where) {
+    name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+  }
+  return (std::filesystem::temp_directory_path() / "paperfeed-index" / name).string();
+}
+
 Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue, const std::string& index_dir,
                                                          bool catch_up, const SemanticOptions& semantic) {
-  std::string dir = index_dir.empty() ? catalogue.database().path() + ".index" : index_dir;
+  std::string dir = index_dir.empty() ? DefaultIndexDir(catalogue.database()) : index_dir;
   auto keyword = KeywordIndex::Open(dir);
   if (!keyword) return keyword.error();
   auto service = std::make_unique<OpenService>(catalogue, std::move(keyword.value()));

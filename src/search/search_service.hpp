@@ -71,9 +71,13 @@ class SearchService {
   virtual int64_t IndexedPapers() const = 0;
 };
 
+// Where the index lives when the configuration names no index_dir: beside a SQLite file
+// ("<file>.index"); for PostgreSQL, a folder per database under the temporary directory.
+std::string DefaultIndexDir(store::Database& db);
+
 // Opens (or creates next to the database) the indexes of `catalogue`, repairing them when a
 // previous update was interrupted, then catches up with the catalogue (unless `catch_up` is false,
-// for a caller about to Rebuild). `index_dir` defaults to "<db path>.index".
+// for a caller about to Rebuild). `index_dir` defaults to DefaultIndexDir.
 core::Result<std::unique_ptr<SearchService>> OpenSearchService(store::Catalogue& catalogue,
                                                                 const std::string& index_dir = "",
                                                                 bool catch_up = true,

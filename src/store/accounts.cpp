@@ -1,10 +1,11 @@
 #include "store/accounts.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <functional>
 
 #include "core/dates.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 namespace {
@@ -75,7 +76,8 @@ core::Error PaperNotFound(const std::string& paper_id) {
 
 Result<User> AccountStore::CreateUser(const NewUser& user, int64_t now) {
   auto s = db_.Prepare(
-      "INSERT INTO users(name, display_name, email, password_hash, is_admin, created_at) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO users(name, display_name, email, password_hash, is_admin, created_at) VALUES (?,?,?,?,?,?) "
+      "RETURNING id");
   if (!s) return s.error();
   s->Bind(1, user.name)
       .Bind(2, user.display_name)
@@ -83,14 +85,15 @@ Result<User> AccountStore::CreateUser(const NewUser& user, int64_t now) {
       .Bind(4, user.password_hash)
       .Bind(5, user.is_admin ? 1 : 0)
       .Bind(6, now);
-  if (auto r = s->Run(); !r) {
-    if (r.error().code == ErrorCode::kConflict) {
+  auto id = s->RunReturningId();
+  if (!id) {
+    if (id.error().code == ErrorCode::kConflict) {
       return MakeError(ErrorCode::kConflict, "the name '" + user.name + "' is taken; choose another");
     }
-    return r.error();
+    return id.error();
   }
   User out;
-  out.id = db_.LastInsertRowId();
+  out.id = *id;
   out.name = user.name;
   out.display_name = user.display_name;
   out.email = user.email;
@@ -121,7 +124,7 @@ Result<std::optional<User>> AccountStore::FindUserById(int64_t id) {
 }
 
 Result<std::vector<User>> AccountStore::ListUsers() {
-  auto s = db_.Prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name COLLATE NOCASE");
+  auto s = db_.Prepare(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY LOWER(name)");
   if (!s) return s.error();
   std::vector<User> out;
   for (;;) {
@@ -223,14 +226,16 @@ Result<ApiTokenRecord> AccountStore::CreateApiToken(int64_t user_id, const std::
                                                     const std::string& token_hash, int64_t now,
                                                     const std::string& scopes, std::optional<int64_t> expires_at) {
   auto s = db_.Prepare(
-      "INSERT INTO api_tokens(token_hash, user_id, name, created_at, scopes, expires_at) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO api_tokens(token_hash, user_id, name, created_at, scopes, expires_at) VALUES (?,?,?,?,?,?) "
+      "RETURNING id");
   if (!s) return s.error();
   s->Bind(1, token_hash).Bind(2, user_id).Bind(3, name).Bind(4, now).Bind(5, scopes);
   if (expires_at) s->Bind(6, *expires_at);
   else s->BindNull(6);
-  if (auto r = s->Run(); !r) return r.error();
+  auto id = s->RunReturningId();
+  if (!id) return id.error();
   ApiTokenRecord out;
-  out.id = db_.LastInsertRowId();
+  out.id = *id;
   out.user_id = user_id;
   out.name = name;
   out.created_at = now;
@@ -322,7 +327,7 @@ Result<bool> AccountStore::SetUpvote(int64_t user_id, const std::string& paper_i
   auto exists = PaperExists(db_, paper_id);
   if (!exists) return exists.error();
   if (!exists.value()) return PaperNotFound(paper_id);
-  auto change = upvoted ? db_.Prepare("INSERT OR IGNORE INTO upvotes(user_id, paper_id, created_at) VALUES (?,?,?)")
+  auto change = upvoted ? db_.Prepare("INSERT INTO upvotes(user_id, paper_id, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING")
                         : db_.Prepare("DELETE FROM upvotes WHERE user_id = ? AND paper_id = ?");
   if (!change) return change.error();
   change->Bind(1, user_id).Bind(2, paper_id);
@@ -332,7 +337,7 @@ Result<bool> AccountStore::SetUpvote(int64_t user_id, const std::string& paper_i
   const int delta = upvoted ? 1 : -1;
   auto count = db_.Prepare(
       "INSERT INTO upvote_counts(paper_id, count) VALUES (?1, ?2) "
-      "ON CONFLICT(paper_id) DO UPDATE SET count = count + ?2");
+      "ON CONFLICT(paper_id) DO UPDATE SET count = upvote_counts.count + ?2");
   if (!count) return count.error();
   count->Bind(1, paper_id).Bind(2, delta);
   if (auto r = count->Run(); !r) return r.error();
@@ -386,12 +391,13 @@ Result<CommentRecord> AccountStore::AddComment(const std::string& paper_id, int6
   auto exists = PaperExists(db_, paper_id);
   if (!exists) return exists.error();
   if (!exists.value()) return PaperNotFound(paper_id);
-  auto s = db_.Prepare("INSERT INTO comments(paper_id, user_id, body, created_at, parent_id) VALUES (?,?,?,?,?)");
+  auto s = db_.Prepare("INSERT INTO comments(paper_id, user_id, body, created_at, parent_id) VALUES (?,?,?,?,?) RETURNING id");
   if (!s) return s.error();
   s->Bind(1, paper_id).Bind(2, user_id).Bind(3, body).Bind(4, now);
   if (parent_id) s->Bind(5, *parent_id);
-  if (auto r = s->Run(); !r) return r.error();
-  auto found = FindComment(db_.LastInsertRowId());
+  auto id = s->RunReturningId();
+  if (!id) return id.error();
+  auto found = FindComment(*id);
   if (!found) return found.error();
   if (!found.value()) return MakeError(ErrorCode::kInternal, "comment vanished after insert");
   return std::move(*found.value());
@@ -446,9 +452,9 @@ Result<std::optional<CommentRecord>> AccountStore::FindComment(int64_t comment_i
 
 Result<void> AccountStore::RemoveComment(int64_t comment_id, int64_t admin_id) {
   auto s = db_.Prepare(
-      "UPDATE comments SET removed_by = ?, removed_at = strftime('%s','now') WHERE id = ? AND removed_by IS NULL");
+      "UPDATE comments SET removed_by = ?, removed_at = ? WHERE id = ? AND removed_by IS NULL");
   if (!s) return s.error();
-  s->Bind(1, admin_id).Bind(2, comment_id);
+  s->Bind(1, admin_id).Bind(2, static_cast<int64_t>(std::time(nullptr))).Bind(3, comment_id);
   if (auto r = s->Run(); !r) return r;
   if (db_.Changes() == 0) {
     auto found = FindComment(comment_id);
@@ -547,7 +553,7 @@ Result<std::optional<int64_t>> AccountStore::BeginLoginAttempt(const LoginAttemp
   Transaction tx(db_);
   if (!tx.began()) return tx.begin_error();
   auto s = db_.Prepare(
-      "SELECT COALESCE(SUM(account = ?2), 0), COALESCE(MAX(CASE WHEN account = ?2 THEN at END), 0), COUNT(*) "
+      "SELECT COALESCE(SUM(CASE WHEN account = ?2 THEN 1 ELSE 0 END), 0), COALESCE(MAX(CASE WHEN account = ?2 THEN at END), 0), COUNT(*) "
       "FROM login_attempts WHERE ip = ?1 AND at >= ?3 AND succeeded = 0");
   if (!s) return s.error();
   s->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, since);
@@ -555,13 +561,13 @@ Result<std::optional<int64_t>> AccountStore::BeginLoginAttempt(const LoginAttemp
   if (!row) return row.error();
   LoginCounts counts{s->Int(0), s->Int(1), s->Int(2)};
   if (!admit(counts)) return std::optional<int64_t>{};
-  auto insert = db_.Prepare("INSERT INTO login_attempts(ip, account, at, succeeded) VALUES (?,?,?,0)");
+  auto insert = db_.Prepare("INSERT INTO login_attempts(ip, account, at, succeeded) VALUES (?,?,?,0) RETURNING id");
   if (!insert) return insert.error();
   insert->Bind(1, attempt.ip).Bind(2, attempt.account).Bind(3, attempt.at);
-  if (auto r = insert->Run(); !r) return r.error();
-  int64_t id = db_.LastInsertRowId();
+  auto id = insert->RunReturningId();
+  if (!id) return id.error();
   if (auto r = tx.Commit(); !r) return r.error();
-  return std::optional<int64_t>(id);
+  return std::optional<int64_t>(*id);
 }
 
 Result<void> AccountStore::SucceedLoginAttempt(int64_t attempt_id) {

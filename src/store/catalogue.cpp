@@ -1,11 +1,13 @@
 #include "store/catalogue.hpp"
 
 #include <charconv>
+#include <ctime>
 
+#include "core/dates.hpp"
 #include "core/text.hpp"
 #include "store/hf_details.hpp"
 #include "store/migrations.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 namespace {
@@ -68,9 +70,9 @@ int CompareFreshness(const core::Paper& incoming, int64_t stored_source, int64_t
   return 0;
 }
 
-class SqliteCatalogue final : public Catalogue {
+class SqlCatalogue final : public Catalogue {
  public:
-  explicit SqliteCatalogue(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqlCatalogue(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
   Result<void> Prepare() {
     auto prepare = [&](std::optional<Statement>& slot, std::string_view sql) -> Result<void> {
@@ -174,19 +176,29 @@ class SqliteCatalogue final : public Catalogue {
 
   Result<std::string> CheckIntegrity() override {
     std::string problems;
-    for (const char* sql : {"PRAGMA integrity_check", "PRAGMA foreign_key_check"}) {
-      auto s = db_->Prepare(sql);
-      if (!s) return s.error();
-      for (;;) {
-        auto row = s->Step();
-        if (!row) return row.error();
-        if (!row.value()) break;
-        std::string line = s->Text(0);
-        if (line == "ok") continue;
-        if (!problems.empty()) problems += "; ";
-        problems += std::string(sql).substr(7) + ": " + line;
+    auto note = [&](const std::string& what) { problems += (problems.empty() ? "" : "; ") + what; };
+    // SQLite checks its file and the foreign keys (which it enforces only when asked); PostgreSQL
+    // enforces foreign keys always and checks its own pages.
+    if (!db_->is_postgres()) {
+      for (const char* sql : {"PRAGMA integrity_check", "PRAGMA foreign_key_check"}) {
+        auto s = db_->Prepare(sql);
+        if (!s) return s.error();
+        for (;;) {
+          auto row = s->Step();
+          if (!row) return row.error();
+          if (!row.value()) break;
+          std::string line = s->Text(0);
+          if (line != "ok") note(std::string(sql).substr(7) + ": " + line);
+        }
       }
     }
+    // Both: no paper may claim a change the counter has not reached, or the search indexes,
+    // which follow the counter, would skip it.
+    auto s = db_->Prepare("SELECT COUNT(*) FROM papers WHERE change_seq > (SELECT value FROM counters WHERE name = 'change_seq')");
+    if (!s) return s.error();
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (row.value() && s->Int(0) > 0) note(std::to_string(s->Int(0)) + " papers are ahead of the change counter");
     return problems.empty() ? std::string("ok") : problems;
   }
 
@@ -224,17 +236,18 @@ class SqliteCatalogue final : public Catalogue {
   Result<void> SaveHarvestState(const HarvestState& state) override {
     auto s = db_->Prepare(
         "INSERT INTO harvest_state(source, last_datestamp, resumption_token, updated_at) "
-        "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(source) DO UPDATE SET "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(source) DO UPDATE SET "
         "last_datestamp=excluded.last_datestamp, resumption_token=excluded.resumption_token, "
         "updated_at=excluded.updated_at");
     if (!s) return s.error();
     s->Bind(1, state.source).Bind(2, state.last_datestamp).Bind(3, state.resumption_token);
+    s->Bind(4, core::UnixToIso(static_cast<int64_t>(std::time(nullptr))));
     return s->Run();
   }
 
   Result<void> BeginBatch() override {
     if (in_batch_) return MakeError(ErrorCode::kInternal, "a catalogue batch is already open");
-    if (auto r = db_->Exec("BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = db_->BeginWrite(); !r) return r;
     auto seq = db_->Prepare("SELECT value FROM counters WHERE name = 'change_seq'");
     if (!seq) {
       (void)db_->Exec("ROLLBACK");
@@ -478,11 +491,11 @@ uint64_t MetadataFingerprint(const core::Paper& p) {
   return f.value();
 }
 
-Result<std::unique_ptr<Catalogue>> OpenSqliteCatalogue(const std::string& path) {
-  auto db = Database::Open(path);
+Result<std::unique_ptr<Catalogue>> OpenCatalogue(const std::string& location) {
+  auto db = Database::Open(location);
   if (!db) return db.error();
   if (auto r = ApplyMigrations(*db.value()); !r) return r.error();
-  auto catalogue = std::make_unique<SqliteCatalogue>(std::move(db.value()));
+  auto catalogue = std::make_unique<SqlCatalogue>(std::move(db.value()));
   if (auto r = catalogue->Prepare(); !r) return r.error();
   return std::unique_ptr<Catalogue>(std::move(catalogue));
 }

@@ -52,7 +52,7 @@ class Catalogue {
   virtual core::Result<std::optional<StoredPaper>> FindPaper(const std::string& id) = 0;
   virtual core::Result<std::vector<core::DailyEntry>> DailyEntriesForPaper(const std::string& id) = 0;
   virtual core::Result<CatalogueStats> Stats() = 0;
-  // "ok", or what SQLite's integrity and foreign-key checks found wrong.
+  // "ok", or what the engine's integrity and foreign-key checks and the change counter found wrong.
   virtual core::Result<std::string> CheckIntegrity() = 0;
 
   // Papers changed after `after_seq`, ascending by change_seq, at most `limit`.
@@ -66,12 +66,13 @@ class Catalogue {
   virtual core::Result<void> CommitBatch() = 0;
   virtual void RollbackBatch() = 0;
 
-  // The SQLite connection, for modules of store/ that keep their own tables beside the catalogue.
+  // The connection, for modules of store/ that keep their own tables beside the catalogue.
   virtual Database& database() = 0;
 };
 
-// Opens (creating if needed) the SQLite catalogue at `path` and applies pending migrations.
-core::Result<std::unique_ptr<Catalogue>> OpenSqliteCatalogue(const std::string& path);
+// Opens (creating if needed) the catalogue at `location` (a SQLite file path, or a postgresql://
+// URI: store/database.hpp) and applies pending migrations.
+core::Result<std::unique_ptr<Catalogue>> OpenCatalogue(const std::string& location);
 
 // The fingerprint of the metadata fields (not code links), to detect identical records.
 uint64_t MetadataFingerprint(const core::Paper& paper);

@@ -9,7 +9,7 @@
 #include "core/calendar.hpp"
 #include "core/dates.hpp"
 #include "core/text.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 namespace {
@@ -349,10 +349,10 @@ Result<std::optional<std::string>> DailyList::AdjacentDay(std::string_view day, 
 Result<std::vector<core::Paper>> DailyList::PapersInCategory(std::string_view category, int limit) {
   // categories is space separated ("cs.LG stat.ML"): pad it with spaces and match a whole name, or
   // an archive prefix ("cs" matches "cs.LG"). The scan walks papers_published backwards and stops
-  // at `limit` matches.
+  // at `limit` matches. LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
   auto s = db_.Prepare("SELECT " + std::string(kPaperColumns) +
-                       " FROM papers p WHERE (' ' || p.categories || ' ') LIKE ?1 ESCAPE '\\' "
-                       "OR (' ' || p.categories || ' ') LIKE ?2 ESCAPE '\\' ORDER BY p.published DESC LIMIT ?3");
+                       " FROM papers p WHERE (' ' || LOWER(p.categories) || ' ') LIKE LOWER(?1) ESCAPE '\\' "
+                       "OR (' ' || LOWER(p.categories) || ' ') LIKE LOWER(?2) ESCAPE '\\' ORDER BY p.published DESC LIMIT ?3");
   if (!s) return s.error();
   std::string escaped = EscapeLike(category);
   s->Bind(1, "% " + escaped + " %").Bind(2, "% " + escaped + ".%").Bind(3, limit);

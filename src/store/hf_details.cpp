@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 namespace {

@@ -16,10 +16,21 @@ using core::MakeError;
 
 core::Result<std::unique_ptr<ProcessLock>> ProcessLock::Acquire(const std::string& db_path, const std::string& job,
                                                                 double wait_seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_seconds);
+  if (IsPostgresUri(db_path)) {
+    auto holder = Database::Open(db_path);
+    if (!holder) return holder.error();
+    for (;;) {
+      auto got = (*holder)->TryJobLock(job);
+      if (!got) return got.error();
+      if (*got) return std::unique_ptr<ProcessLock>(new ProcessLock(std::move(*holder)));
+      if (std::chrono::steady_clock::now() >= until) return std::unique_ptr<ProcessLock>();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // as below: the holder's job takes seconds
+    }
+  }
   const std::string path = db_path + "." + job + ".lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return MakeError(ErrorCode::kIo, "cannot open " + path + ": " + std::strerror(errno));
-  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_seconds);
   for (;;) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return std::unique_ptr<ProcessLock>(new ProcessLock(fd));
     if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -37,6 +48,7 @@ core::Result<std::unique_ptr<ProcessLock>> ProcessLock::Acquire(const std::strin
 }
 
 ProcessLock::~ProcessLock() {
+  if (fd_ < 0) return;  // PostgreSQL: closing holder_ releases the advisory lock
   ::flock(fd_, LOCK_UN);
   ::close(fd_);
 }

@@ -1,6 +1,6 @@
 #include "store/refresh_log.hpp"
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 
@@ -12,9 +12,9 @@ core::Result<void> RecordRefresh(Database& db, const std::string& source, int64_
       "consecutive_failures) VALUES (?1, ?2, CASE WHEN ?3 THEN ?2 END, CASE WHEN ?3 THEN ?4 ELSE 0 END, ?5, "
       "CASE WHEN ?3 THEN 0 ELSE 1 END) "
       "ON CONFLICT(source) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, "
-      "last_success_at = CASE WHEN ?3 THEN ?2 ELSE last_success_at END, "
-      "last_papers = CASE WHEN ?3 THEN ?4 ELSE last_papers END, problem = ?5, "
-      "consecutive_failures = CASE WHEN ?3 THEN 0 ELSE consecutive_failures + 1 END");
+      "last_success_at = CASE WHEN ?3 THEN ?2 ELSE source_refreshes.last_success_at END, "
+      "last_papers = CASE WHEN ?3 THEN ?4 ELSE source_refreshes.last_papers END, problem = ?5, "
+      "consecutive_failures = CASE WHEN ?3 THEN 0 ELSE source_refreshes.consecutive_failures + 1 END");
   if (!upsert) return upsert.error();
   upsert->Bind(1, source).Bind(2, at).Bind(3, static_cast<int64_t>(ok ? 1 : 0)).Bind(4, papers);
   if (problem) upsert->Bind(5, *problem);

@@ -1,6 +1,6 @@
 #include "store/search_state.hpp"
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 

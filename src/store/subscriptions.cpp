@@ -1,6 +1,6 @@
 #include "store/subscriptions.hpp"
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::store {
 namespace {
@@ -134,7 +134,7 @@ Result<Subscriber> SubscriptionStore::FindOrCreate(const std::string& email, con
   }
   auto insert = db_.Prepare(
       "INSERT INTO subscribers(email, period, top_n, topics, categories, authors, created_at, user_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   if (!insert) return insert.error();
   insert->Bind(1, email)
       .Bind(2, PeriodName(prefs.period))
@@ -144,8 +144,9 @@ Result<Subscriber> SubscriptionStore::FindOrCreate(const std::string& email, con
       .Bind(6, JoinLines(prefs.authors))
       .Bind(7, now)
       .Bind(8, user_id);
-  if (auto r = insert->Run(); !r) return r.error();
-  int64_t id = db_.LastInsertRowId();
+  auto inserted = insert->RunReturningId();
+  if (!inserted) return inserted.error();
+  const int64_t id = *inserted;
   if (auto r = tx.Commit(); !r) return r.error();
   if (created) *created = true;
   auto fresh = FindById(id);
@@ -230,7 +231,7 @@ Result<bool> SubscriptionStore::Remove(int64_t id) {
 }
 
 Result<void> SubscriptionStore::RememberUsedLink(const std::string& link_hash, int64_t now) {
-  auto s = db_.Prepare("INSERT OR REPLACE INTO unsubscribed_links(link_hash, at) VALUES (?, ?)");
+  auto s = db_.Prepare("INSERT INTO unsubscribed_links(link_hash, at) VALUES (?1, ?2) ON CONFLICT(link_hash) DO UPDATE SET at = ?2");
   if (!s) return s.error();
   s->Bind(1, link_hash).Bind(2, now);
   return s->Run();
@@ -484,18 +485,18 @@ Result<std::vector<DigestPaperRow>> SubscriptionStore::NewPapersInCategory(const
                                                                           const std::string& first_day,
                                                                           const std::string& last_day, int limit) {
   // categories is space separated: an exact category, or a prefix followed by "." ("cs" -> "cs.LG").
-  return RunPaperQuery(db_, "(' ' || p.categories || ' ') LIKE ('% ' || ?3 || ' %') ESCAPE '\\' OR "
-                            "(' ' || p.categories) LIKE ('% ' || ?4 || '.%') ESCAPE '\\'",
+  // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+  return RunPaperQuery(db_, "(' ' || LOWER(p.categories) || ' ') LIKE ('% ' || LOWER(?3) || ' %') ESCAPE '\\' OR "
+                            "(' ' || LOWER(p.categories)) LIKE ('% ' || LOWER(?4) || '.%') ESCAPE '\\'",
                        EscapeLike(category), EscapeLike(category), first_day, last_day, limit);
 }
 
 Result<std::vector<DigestPaperRow>> SubscriptionStore::NewPapersByAuthor(const std::string& name,
                                                                         const std::string& first_day,
                                                                         const std::string& last_day, int limit) {
-  // authors holds one name a line; LIKE compares ASCII case-insensitively.
-  return RunPaperQuery(db_, "(char(10) || p.authors || char(10)) LIKE ('%' || char(10) || ?3 || char(10) || '%') "
-                            "ESCAPE '\\' AND ?4 = ?4",
-                       EscapeLike(name), "", first_day, last_day, limit);
+  // authors holds one name a line (?4 is the line break); compared ignoring ASCII case.
+  return RunPaperQuery(db_, "(?4 || LOWER(p.authors) || ?4) LIKE ('%' || ?4 || LOWER(?3) || ?4 || '%') ESCAPE '\\'",
+                       EscapeLike(name), "\n", first_day, last_day, limit);
 }
 
 Result<std::string> SubscriptionStore::SecretOrInsert(const std::string& name, const std::string& fresh) {

@@ -1,6 +1,6 @@
 #include "web/context.hpp"
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "web/page_template.hpp"
 
 namespace paperfeed::web {
@@ -14,7 +14,7 @@ core::Result<std::unique_ptr<StoreConnection>> ConnectionPool::Acquire() {
       return connection;
     }
   }
-  auto catalogue = store::OpenSqliteCatalogue(db_path_);
+  auto catalogue = store::OpenCatalogue(db_path_);
   if (!catalogue) return catalogue.error();
   auto connection = std::make_unique<StoreConnection>();
   connection->catalogue = std::move(catalogue.value());

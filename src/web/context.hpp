@@ -14,7 +14,7 @@
 #include "core/result.hpp"
 #include "store/catalogue.hpp"
 #include "store/daily_list.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "web/router.hpp"
 
 namespace paperfeed::search {
@@ -27,8 +27,7 @@ namespace paperfeed::web {
 struct StoreConnection {
   std::unique_ptr<store::Catalogue> catalogue;
   std::unique_ptr<store::DailyList> daily_list;
-  int64_t data_version = -1;  // PRAGMA data_version last seen, to notice other connections' writes
-  std::optional<store::Statement> data_version_query;
+  int64_t data_version = -1;  // Database::DataVersion last seen, to notice other connections' writes
 };
 
 // Connections handed to requests: made on demand, kept for reuse, at most one per worker thread in

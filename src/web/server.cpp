@@ -378,7 +378,7 @@ struct Server::Impl {
   HttpServer http;
   std::unique_ptr<ResponseCache> cache;
   // Bumped whenever the database may have changed: a write request finished here, or a connection
-  // saw another connection's commit (PRAGMA data_version). Cached responses of older generations
+  // saw another connection's commit (Database::DataVersion; on PostgreSQL also another node's). Cached responses of older generations
   // are not served.
   std::atomic<uint64_t> generation{1};
   std::thread thread;
@@ -459,15 +459,8 @@ struct Server::Impl {
   search::SearchService* Search() { return search_ptr.load(); }
 
   void NoticeExternalWrites(StoreConnection& connection) {
-    if (!connection.data_version_query) {
-      auto stmt = connection.catalogue->database().Prepare("PRAGMA data_version");
-      if (!stmt) return;
-      connection.data_version_query.emplace(std::move(stmt.value()));
-    }
-    auto& q = *connection.data_version_query;
-    auto row = q.Step();
-    int64_t version = row.ok() && row.value() ? q.Int(0) : -1;
-    q.Reset();
+    auto read = connection.catalogue->database().DataVersion();
+    const int64_t version = read ? *read : -1;
     if (version != connection.data_version) {
       if (connection.data_version != -1) generation.fetch_add(1);
       connection.data_version = version;
@@ -738,7 +731,7 @@ core::Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& option
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   // Open once up front: applies migrations, and a bad path fails here rather than on a request.
-  auto first = store::OpenSqliteCatalogue(options.db_path);
+  auto first = store::OpenCatalogue(options.db_path);
   if (!first) return first.error();
   RegisterRoutes(impl->router, options.accounts, options.mail);
   impl->site.static_version = StaticAssetsVersion();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "store/migrations.hpp"
 #include "test_support.hpp"
 
 namespace paperfeed::testing {
@@ -38,11 +39,12 @@ CommandResult RunOnTerminal(const std::string& command_line) {
 
 class CliEdgesTest : public ::testing::Test {
  protected:
-  std::string db() const { return dir_.File("papers.db"); }
+  const std::string& db() const { return db_.location(); }
   void IngestFixture() {
     ASSERT_EQ(RunPaperfeed({"--db", db(), "ingest", Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl")}).exit_code, 0);
   }
   TempDir dir_;
+  paperfeed::testing::TestDatabase db_{dir_, "papers.db"};
 };
 
 TEST_F(CliEdgesTest, AnUnknownVerbIsNamedWithTheClosestOne) {
@@ -68,6 +70,20 @@ TEST_F(CliEdgesTest, IngestWithAMissingFileStoresTheOthersAndNamesIt) {
   ASSERT_EQ(summary["errors"].size(), 1u) << r.out;
   EXPECT_EQ(summary["errors"][0]["source"], missing);
   EXPECT_NE(summary["errors"][0]["reason"].get<std::string>().find("no such file or directory"), std::string::npos);
+}
+
+// db-migrate creates the tables on a new database and is a no-op the second time, on either backend.
+TEST_F(CliEdgesTest, DbMigrateBringsANewDatabaseToTheLatestSchemaAndIsIdempotent) {
+  const std::string backend = OnPostgres() ? "postgresql" : "sqlite";
+  const int latest = store::MigrationsFor(OnPostgres() ? store::Backend::kPostgres : store::Backend::kSqlite).back().version;
+  for (int run = 0; run < 2; ++run) {
+    auto r = RunPaperfeed({"--db", db(), "db-migrate", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    auto out = nlohmann::json::parse(r.out);
+    EXPECT_EQ(out["backend"], backend);
+    EXPECT_EQ(out["schema_version"], latest);
+  }
+  EXPECT_EQ(RunPaperfeed({"--db", db(), "db-check"}).exit_code, 0);
 }
 
 TEST_F(CliEdgesTest, DbCheckOfAPathThatDoesNotExistSaysSoAndCreatesNothing) {
@@ -96,21 +112,23 @@ TEST_F(CliEdgesTest, ShowPrintsAReadablePaperAndJsonOnlyWhenAsked) {
 }
 
 TEST_F(CliEdgesTest, SearchSnippetsAreTextNotHtml) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the terminal runner does not pass the URI through script(1) yet");
   IngestFixture();
   auto piped = RunPaperfeed({"--db", db(), "search", "--snippets", "--mode", "keyword", "quantum"});
   ASSERT_EQ(piped.exit_code, 0) << piped.out;
   EXPECT_EQ(piped.out.find("<mark>"), std::string::npos) << piped.out;
   EXPECT_EQ(piped.out.find("&#39;"), std::string::npos) << piped.out;
   EXPECT_EQ(piped.out.find("\033["), std::string::npos) << "no terminal codes in a pipe";
-  auto tty = RunOnTerminal(std::string(PAPERFEED_BINARY) + " --db " + db() + " search --snippets --mode keyword quantum");
+  auto tty = RunOnTerminal(std::string(PAPERFEED_BINARY) + " --db '" + db() + "' search --snippets --mode keyword quantum");
   ASSERT_EQ(tty.exit_code, 0) << tty.out;
   EXPECT_NE(tty.out.find("\033[1m"), std::string::npos) << "matched words are bold on a terminal: " << tty.out;
   EXPECT_EQ(tty.out.find("<mark>"), std::string::npos);
 }
 
 TEST_F(CliEdgesTest, IndexUpdateShowsProgressOnATerminal) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the terminal runner does not pass the URI through script(1) yet");
   IngestFixture();
-  auto tty = RunOnTerminal(std::string(PAPERFEED_BINARY) + " --db " + db() + " index update");
+  auto tty = RunOnTerminal(std::string(PAPERFEED_BINARY) + " --db '" + db() + "' index update");
   ASSERT_EQ(tty.exit_code, 0) << tty.out;
   EXPECT_NE(tty.out.find("/s"), std::string::npos) << "a progress line with a rate: " << tty.out;
   EXPECT_NE(tty.out.find("indexed 200 changed papers"), std::string::npos) << tty.out;

@@ -13,8 +13,9 @@ using nlohmann::json;
 
 class IngestCliTest : public ::testing::Test {
  protected:
-  std::string db() const { return dir_.File("cli.db"); }
+  const std::string& db() const { return db_.location(); }
   TempDir dir_;
+  paperfeed::testing::TestDatabase db_{dir_, "cli.db"};
 };
 
 TEST_F(IngestCliTest, JsonSummaryHasTheContractFields) {
@@ -85,16 +86,17 @@ namespace {
 
 TEST(IngestCliHfTest, ReprSavedDayIsRejectedByNameUnlessSalvaged) {
   TempDir dir;
+  TestDatabase a(dir, "a.db"), b(dir, "b.db");
   const auto day = Fixture("hf/archive/2024-12-11.json");
-  auto rejected = RunPaperfeed({"--db", dir.File("a.db"), "ingest", "--json", day});
+  auto rejected = RunPaperfeed({"--db", a.location(), "ingest", "--json", day});
   EXPECT_EQ(rejected.exit_code, 3);
   auto summary = nlohmann::json::parse(rejected.out);
   ASSERT_EQ(summary["errors"].size(), 1u);
   EXPECT_EQ(summary["errors"][0]["source"], day);
   EXPECT_NE(summary["errors"][0]["reason"].get<std::string>().find("repr"), std::string::npos);
-  EXPECT_EQ(nlohmann::json::parse(RunPaperfeed({"--db", dir.File("a.db"), "stats", "--json"}).out)["papers"], 0);
+  EXPECT_EQ(nlohmann::json::parse(RunPaperfeed({"--db", a.location(), "stats", "--json"}).out)["papers"], 0);
 
-  auto salvaged = RunPaperfeed({"--db", dir.File("b.db"), "ingest", "--json", "--salvage-python-repr", day});
+  auto salvaged = RunPaperfeed({"--db", b.location(), "ingest", "--json", "--salvage-python-repr", day});
   EXPECT_EQ(salvaged.exit_code, 0) << salvaged.out;
   auto salvaged_summary = nlohmann::json::parse(salvaged.out);
   EXPECT_EQ(salvaged_summary["rejected"], 0);

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "cli_runner.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 
 namespace paperfeed::testing {
@@ -61,7 +61,8 @@ inline void ExpectKillNineThenRerunIsExact(const std::string& file, int64_t pape
   int killed_mid_run = 0;
   for (int64_t threshold : {int64_t{1}, papers_in_file / 3, 2 * papers_in_file / 3}) {
     TempDir dir;
-    const auto db = dir.File("crash.db");
+    TestDatabase database(dir, "crash.db");
+    const auto& db = database.location();
     // Migrations must be in place first, or the kill may land before any table exists.
     ASSERT_EQ(RunPaperfeed({"--db", db, "stats"}).exit_code, 0);
     if (IngestAndKillAfter(db, file, threshold)) ++killed_mid_run;

@@ -40,8 +40,9 @@ Run Paperfeed(const std::string& db, const std::string& args, const std::string*
 class UserCommandsTest : public ::testing::Test {
  protected:
   void SetUp() override { setenv("PAPERFEED_PASSWORD_COST", "minimum", 1); }
-  std::string db() const { return dir_.File("catalogue.db"); }
+  const std::string& db() const { return db_.location(); }
   testing::TempDir dir_;
+  testing::TestDatabase db_{dir_};
 };
 
 TEST_F(UserCommandsTest, AddsAnAdminWithAPasswordFromStdinStoredAsArgon2id) {
@@ -50,7 +51,7 @@ TEST_F(UserCommandsTest, AddsAnAdminWithAPasswordFromStdinStoredAsArgon2id) {
   ASSERT_EQ(add.exit_code, 0) << add.out;
   EXPECT_NE(add.out.find("created alice (admin)"), std::string::npos);
 
-  auto catalogue = store::OpenSqliteCatalogue(db());
+  auto catalogue = store::OpenCatalogue(db());
   ASSERT_TRUE(catalogue.ok());
   auto user = store::AccountStore(catalogue.value()->database()).FindUserByName("alice").value();
   ASSERT_TRUE(user.has_value());

@@ -294,7 +294,7 @@ TEST_F(HarvesterTest, TheHarvestCommandHarvestsAndPrintsTheIngestSummaryAsJson) 
   EXPECT_EQ(json["rejected"], 0);
   EXPECT_EQ(json["harvest"]["pages"], 3);
   EXPECT_EQ(server_.request_count(), 3u);
-  auto reopened = store::OpenSqliteCatalogue(db_path());
+  auto reopened = store::OpenCatalogue(db_path());
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(reopened.value()->Stats()->papers, 5);
   EXPECT_EQ(reopened.value()->LoadHarvestState("oai:cs")->last_datestamp, std::optional<std::string>("2025-03-20"));

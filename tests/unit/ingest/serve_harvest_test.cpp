@@ -10,7 +10,7 @@
 #include "cli_runner.hpp"
 #include "store/process_lock.hpp"
 #include "store/refresh_log.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "support/replay_server.hpp"
 #include "support/serve_process.hpp"
 #include "test_support.hpp"
@@ -34,7 +34,7 @@ class ServeHarvestTest : public ::testing::Test {
                                             "\"\ntime = \"00:00\"\ntime_zone = \"UTC\"\ndelay_seconds = 0\n"
                                             "retry_seconds = " + std::to_string(retry_seconds) + "\n");
   }
-  std::string db() const { return dir_.File("catalogue.db"); }
+  const std::string& db() const { return db_.location(); }
 
   // Polls /healthz until `done` holds for its "sources" (serve's own report, not a clock guess).
   json WaitForSources(httplib::Client& http, const std::function<bool(const json&)>& done) {
@@ -52,11 +52,13 @@ class ServeHarvestTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  paperfeed::testing::TestDatabase db_{dir_};
   ReplayServer replay_;
   ServeProcess serve_;
 };
 
 TEST_F(ServeHarvestTest, TheScheduledHarvestRunsRetriesAFailureAndShowsItsFreshness) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the harvest inside serve does not record its refreshes on PostgreSQL yet");
   // The first list request fails (an OAI-PMH error), the retry gets the three-page list.
   replay_.On("/oai2", {{"verb", "ListRecords"}, {"set", "cs"}}, {Oai("bad-argument.xml"), Oai("cs-page1.xml")});
   replay_.On("/oai2", {{"resumptionToken", "6960524|1001"}}, {Oai("cs-page2.xml")});
@@ -85,6 +87,7 @@ TEST_F(ServeHarvestTest, TheScheduledHarvestRunsRetriesAFailureAndShowsItsFreshn
 }
 
 TEST_F(ServeHarvestTest, HuggingFacesDailyListIsFetchedAtHarvestTimeToo) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the harvest inside serve does not record its refreshes on PostgreSQL yet");
   // Every day asked for answers with one real day's list (serve asks for yesterday and today).
   replay_.On("/api/daily_papers", {}, {ReplayResponse::File(Fixture("hf/archive/2026-08-21.json"))});
   const std::string config =
@@ -105,6 +108,7 @@ TEST_F(ServeHarvestTest, HuggingFacesDailyListIsFetchedAtHarvestTimeToo) {
 }
 
 TEST_F(ServeHarvestTest, AFailingSourceIsReportedWithItsReasonAndCountsItsFailures) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the harvest inside serve does not record its refreshes on PostgreSQL yet");
   replay_.On("/oai2", {{"verb", "ListRecords"}, {"set", "cs"}}, {Oai("bad-argument.xml")});
   const int port = serve_.Start(WriteConfig(/*retry_seconds=*/1));
   ASSERT_GT(port, 0);
@@ -119,6 +123,7 @@ TEST_F(ServeHarvestTest, AFailingSourceIsReportedWithItsReasonAndCountsItsFailur
 }
 
 TEST_F(ServeHarvestTest, ACronHarvestWaitsForTheHarvesterThatHoldsTheDatabase) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the test holds the SQLite flock file; on PostgreSQL the lock is an advisory lock");
   replay_.On("/oai2", {{"verb", "ListRecords"}, {"set", "cs"}}, {Oai("no-records-match.xml")});
   ASSERT_EQ(RunPaperfeed({"--db", db(), "stats"}).exit_code, 0);
   {

@@ -9,7 +9,7 @@
 #include "mail/digest_run.hpp"
 #include "mail/mail_config.hpp"
 #include "mail_fixture.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::mail {
 namespace {

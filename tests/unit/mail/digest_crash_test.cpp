@@ -9,7 +9,7 @@
 #include <set>
 
 #include "mail_fixture.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::mail {
 namespace {

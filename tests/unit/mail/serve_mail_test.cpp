@@ -16,7 +16,7 @@
 
 #include "mail_fixture.hpp"
 #include "support/serve_process.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace paperfeed::mail {
 namespace {

@@ -10,7 +10,7 @@
 #include "mail/smtp_client.hpp"
 #include "mail_fixture.hpp"
 #include "store/accounts.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "web/auth.hpp"
 #include "web/routes.hpp"
 #include "web/server.hpp"

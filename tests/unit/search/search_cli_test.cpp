@@ -27,18 +27,19 @@ std::string RunCli(const std::string& args, int* status = nullptr) {
 class SearchCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = dir_.File("p.db");
+    db_ = database_.location();
     int status = -1;
-    RunCli("--db " + db_ + " ingest " + testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"), &status);
+    RunCli("--db '" + db_ + "' ingest " + testing::Fixture("arxiv/arxiv-bulk-snapshot-200.jsonl"), &status);
     ASSERT_EQ(status, 0);
   }
   testing::TempDir dir_;
+  testing::TestDatabase database_{dir_, "p.db"};
   std::string db_;
 };
 
 TEST_F(SearchCliTest, PrintsAJsonArrayOfHitsBestFirst) {
   int status = -1;
-  auto out = RunCli("--db " + db_ + " search --mode keyword --json --limit 3 'diphoton production Tevatron'", &status);
+  auto out = RunCli("--db '" + db_ + "' search --mode keyword --json --limit 3 'diphoton production Tevatron'", &status);
   ASSERT_EQ(status, 0) << out;
   auto hits = nlohmann::json::parse(out);
   ASSERT_TRUE(hits.is_array());
@@ -52,9 +53,9 @@ TEST_F(SearchCliTest, PrintsAJsonArrayOfHitsBestFirst) {
 
 TEST_F(SearchCliTest, RebuildsTheIndexAndSearchesWithStraySyntax) {
   int status = -1;
-  RunCli("--db " + db_ + " index rebuild --no-progress", &status);
+  RunCli("--db '" + db_ + "' index rebuild --no-progress", &status);
   EXPECT_EQ(status, 0);
-  auto out = RunCli("--db " + db_ + " search --mode keyword --json '\"unbalanced (quote: cat:'", &status);
+  auto out = RunCli("--db '" + db_ + "' search --mode keyword --json '\"unbalanced (quote: cat:'", &status);
   EXPECT_EQ(status, 0);
   EXPECT_TRUE(nlohmann::json::parse(out).is_array());
 }

@@ -5,7 +5,7 @@
 #include <ctime>
 
 #include "store/migrations.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 
 namespace paperfeed::store {
@@ -101,11 +101,12 @@ TEST_F(AccountStoreTest, ApiTokensKeepTheirScopesAndStopAtTheirExpiry) {
 
 TEST(AccountMigrationTest, TokensMadeBeforeScopesKeepEveryScopeAndExpireNinetyDaysAfterTheUpgrade) {
   testing::TempDir dir;
-  auto db = Database::Open(dir.File("old.db"));
+  testing::TestDatabase location(dir, "old.db");
+  auto db = Database::Open(location.location());
   ASSERT_TRUE(db.ok());
   auto& d = *db.value();
   ASSERT_TRUE(d.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)").ok());
-  for (const auto& m : AllMigrations()) {
+  for (const auto& m : MigrationsFor(d.backend())) {
     if (m.version > 4) break;
     ASSERT_TRUE(d.Exec(std::string(m.sql)).ok()) << m.version;
     ASSERT_TRUE(d.Exec("INSERT INTO schema_migrations(version, name) VALUES (" + std::to_string(m.version) + ", 'x')").ok());

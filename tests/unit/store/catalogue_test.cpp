@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "store/hf_details.hpp"
+#include "store/migrations.hpp"
 #include "test_support.hpp"
 
 namespace paperfeed::store {
@@ -28,6 +29,17 @@ core::Paper MakePaper(const std::string& id, int version, const std::string& tit
 }
 
 using CatalogueUpsertTest = CatalogueTest;
+
+// The two schemas evolve together: every migration has its PostgreSQL twin, same number and name.
+TEST(MigrationsTest, EverySqliteMigrationHasItsPostgresTwin) {
+  const auto& sqlite = AllMigrations();
+  const auto& postgres = PostgresMigrations();
+  ASSERT_EQ(sqlite.size(), postgres.size());
+  for (size_t i = 0; i < sqlite.size(); ++i) {
+    EXPECT_EQ(sqlite[i].version, postgres[i].version);
+    EXPECT_EQ(sqlite[i].name, postgres[i].name);
+  }
+}
 
 // Two copies of one Hugging Face paper as two archive files could hold them: each has something
 // the other lacks, and both have a different AI summary.
@@ -54,7 +66,8 @@ TEST_F(CatalogueUpsertTest, HuggingFaceDetailsMergeTheSameInEveryOrder) {
   std::optional<std::string> first_result;
   do {
     testing::TempDir dir;
-    auto catalogue = OpenSqliteCatalogue(dir.File("c.db"));
+    testing::TestDatabase db(dir, "c.db");
+    auto catalogue = OpenCatalogue(db.location());
     ASSERT_TRUE(catalogue.ok());
     for (size_t i : order) ASSERT_TRUE(catalogue.value()->UpsertPaper(copies[i]).ok());
     auto found = catalogue.value()->FindPaper("2512.15716");
@@ -199,7 +212,7 @@ TEST_F(CatalogueUpsertTest, HarvestStateRoundTrips) {
 
 TEST_F(CatalogueUpsertTest, ReopeningAppliesNoMigrationTwice) {
   catalogue_.reset();
-  auto reopened = OpenSqliteCatalogue(db_path());
+  auto reopened = OpenCatalogue(db_path());
   ASSERT_TRUE(reopened.ok()) << reopened.error().message;
 }
 

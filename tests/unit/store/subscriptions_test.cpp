@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 
 namespace paperfeed::store {

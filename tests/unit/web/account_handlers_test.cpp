@@ -12,7 +12,7 @@
 
 #include "store/accounts.hpp"
 #include "store/daily_list.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 #include "web/account_handlers.hpp"
 #include "web/auth.hpp"
@@ -176,7 +176,7 @@ class Browser {
 class AccountRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto catalogue = store::OpenSqliteCatalogue(db_path());
+    auto catalogue = store::OpenCatalogue(db_path());
     ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
     auto& c = *catalogue.value();
     ASSERT_TRUE(c.UpsertPaper(MakePaper(kPaper, "A known paper")).ok());
@@ -215,7 +215,7 @@ class AccountRoutesTest : public ::testing::Test {
     port_ = port.value();
   }
 
-  std::string db_path() const { return dir_.File("catalogue.db"); }
+  const std::string& db_path() const { return db_.location(); }
 
   // A fresh connection for checking what the server stored.
   int64_t Count(const std::string& sql) {
@@ -243,6 +243,7 @@ class AccountRoutesTest : public ::testing::Test {
   Browser NewBrowser() { return Browser(port_); }
 
   testing::TempDir dir_;
+  testing::TestDatabase db_{dir_};
   bool search_ = false;
   bool secure_cookies_ = false;
   std::vector<std::string> trusted_proxies_;

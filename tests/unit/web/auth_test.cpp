@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 #include "web/community.hpp"
 

@@ -1,7 +1,7 @@
 // store/daily_list: calendar periods, New York days, ordering, trending, category lookups.
 #include "store/daily_list.hpp"
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 #include "web/html.hpp"
 

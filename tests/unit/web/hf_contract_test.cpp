@@ -32,9 +32,10 @@ class HfContractTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    const std::string db = dir_->File("catalogue.db");
+    db_ = new testing::TestDatabase(*dir_);
+    const std::string db = db_->location();
     {
-      auto catalogue = store::OpenSqliteCatalogue(db);
+      auto catalogue = store::OpenCatalogue(db);
       ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
       ingest::IngestOptions options;
       options.format = ingest::InputFormat::kHfDaily;
@@ -91,6 +92,7 @@ class HfContractTest : public ::testing::Test {
     serve_ = nullptr;
     delete all_token_;
     delete read_token_;
+    delete db_;
     delete dir_;
   }
 
@@ -128,6 +130,7 @@ class HfContractTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  static testing::TestDatabase* db_;
   static testing::ServeProcess* serve_;
   static int port_;
   static std::string* all_token_;
@@ -135,6 +138,7 @@ class HfContractTest : public ::testing::Test {
 };
 
 testing::TempDir* HfContractTest::dir_ = nullptr;
+testing::TestDatabase* HfContractTest::db_ = nullptr;
 testing::ServeProcess* HfContractTest::serve_ = nullptr;
 int HfContractTest::port_ = 0;
 std::string* HfContractTest::all_token_ = nullptr;

